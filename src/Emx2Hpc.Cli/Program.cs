@@ -1,0 +1,1 @@
+System.CommandLine.RootCommand r = new("x"); return 0;

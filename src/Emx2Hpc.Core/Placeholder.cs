@@ -1,0 +1,2 @@
+namespace Emx2Hpc.Core;
+internal static class Placeholder { }
