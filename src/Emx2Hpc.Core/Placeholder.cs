@@ -1,2 +1,0 @@
-namespace Emx2Hpc.Core;
-internal static class Placeholder { }

@@ -1,0 +1,17 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Emx2Hpc.Core.Protocol.Dtos;
+
+/// <summary>Serializer settings for talking to EMX2: request bodies omit nulls (the server treats an absent
+/// field and a null one alike, and the reference daemon sends only non-null fields), property names come from
+/// explicit [JsonPropertyName] attributes so the wire names are visible in the DTOs.</summary>
+public static class JsonDefaults
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        PropertyNameCaseInsensitive = false,
+    };
+}
