@@ -1,0 +1,51 @@
+namespace Emx2Hpc.Core.State;
+
+/// <summary>Versioned schema (PRAGMA user_version). Migrations only ever append; each runs in one transaction,
+/// so a crash mid-migration leaves the previous version intact.</summary>
+internal static class Schema
+{
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        // v1
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE tracked_jobs (
+            job_id TEXT PRIMARY KEY,
+            processor TEXT, profile TEXT,
+            phase TEXT NOT NULL,
+            emx2_status TEXT NOT NULL,
+            scheduler_name TEXT, scheduler_job_id TEXT,
+            submit_attempts INTEGER NOT NULL DEFAULT 0,
+            submitting_since_utc TEXT,
+            claimed_at_utc TEXT,
+            timeout_seconds INTEGER, submission_timeout_seconds INTEGER,
+            terminal_status TEXT, terminal_detail TEXT,
+            collect_outputs INTEGER NOT NULL DEFAULT 1,
+            progress_offset INTEGER NOT NULL DEFAULT 0, progress_fingerprint TEXT,
+            unknown_since_utc TEXT,
+            last_notable_report_utc TEXT, last_notable_state TEXT,
+            job_json TEXT, work_dir TEXT,
+            created_utc TEXT NOT NULL, updated_utc TEXT NOT NULL);
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id TEXT NOT NULL, kind TEXT NOT NULL, target_status TEXT NOT NULL,
+            payload_json TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+            created_utc TEXT NOT NULL);
+        CREATE INDEX outbox_job ON outbox(job_id, seq);
+        CREATE TABLE artifact_uploads (
+            job_id TEXT NOT NULL, role TEXT NOT NULL,
+            artifact_id TEXT, residence TEXT NOT NULL, state TEXT NOT NULL,
+            tree_sha256 TEXT, size_bytes INTEGER NOT NULL DEFAULT 0, file_count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (job_id, role));
+        CREATE TABLE uploaded_files (
+            job_id TEXT NOT NULL, role TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL,
+            PRIMARY KEY (job_id, role, path));
+        CREATE TABLE finished_jobs (
+            job_id TEXT PRIMARY KEY, final_status TEXT NOT NULL, scheduler_job_id TEXT,
+            output_artifact_id TEXT, log_artifact_id TEXT, finished_utc TEXT NOT NULL);
+        """,
+    ];
+
+    public static int Current => Migrations.Count;
+}

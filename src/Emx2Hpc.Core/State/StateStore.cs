@@ -1,0 +1,186 @@
+using System.Globalization;
+using Emx2Hpc.Core.Diagnostics;
+using Microsoft.Data.Sqlite;
+
+namespace Emx2Hpc.Core.State;
+
+/// <summary>The worker's local memory (SQLite, WAL): tracked jobs, the outbox of unacknowledged reports, and
+/// artifact upload progress. Everything a side effect touches is written here first.
+/// A corrupt database is quarantined (db, -wal and -shm renamed together, gap 34) and recreated empty;
+/// <see cref="WasRecreated"/> then tells the cycle to rebuild tracking from EMX2 and the scheduler.</summary>
+public sealed partial class StateStore : IDisposable
+{
+    private static int _sqliteInitialised;
+    private readonly SqliteConnection _db;
+    private readonly HpcLog _log;
+
+    public string Path { get; }
+    /// <summary>True when the file was missing, empty or corrupt at open: local knowledge is gone.</summary>
+    public bool WasRecreated { get; }
+    public string? QuarantinedAs { get; }
+
+    private StateStore(string path, SqliteConnection db, HpcLog log, bool recreated, string? quarantinedAs)
+    {
+        Path = path; _db = db; _log = log; WasRecreated = recreated; QuarantinedAs = quarantinedAs;
+    }
+
+    public static StateStore Open(string path, HpcLog? log = null)
+    {
+        log ??= HpcLog.Null;
+        if (Interlocked.Exchange(ref _sqliteInitialised, 1) == 0) SQLitePCL.Batteries_V2.Init();
+        var full = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        var existed = File.Exists(full) && new FileInfo(full).Length > 0;
+        string? quarantined = null;
+        try
+        {
+            var db = OpenAndMigrate(full);
+            return new StateStore(full, db, log, !existed || IsEmpty(db), null);
+        }
+        catch (SqliteException ex) when (IsCorruption(ex))
+        {
+            quarantined = Quarantine(full);
+            log.Warn($"state database {full} is corrupt ({ex.Message}); moved to {quarantined} and starting empty",
+                ("state_db", full));
+            var db = OpenAndMigrate(full);
+            return new StateStore(full, db, log, true, quarantined);
+        }
+    }
+
+    private static SqliteConnection OpenAndMigrate(string full)
+    {
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
+        try
+        {
+            db.Open();
+            Exec(db, "PRAGMA busy_timeout=10000;");
+            Exec(db, "PRAGMA journal_mode=WAL;");
+            Exec(db, "PRAGMA synchronous=FULL;");
+            using (var check = db.CreateCommand())
+            {
+                check.CommandText = "PRAGMA quick_check;";
+                var result = check.ExecuteScalar() as string;
+                if (result != "ok") throw new SqliteException($"quick_check: {result}", 11);
+            }
+            Migrate(db);
+            return db;
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    private static void Migrate(SqliteConnection db)
+    {
+        var version = Convert.ToInt32(Scalar(db, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
+        if (version > Schema.Current)
+            throw new InvalidOperationException($"state database schema v{version} is newer than this build (v{Schema.Current}); upgrade emx2-hpc");
+        for (var v = version; v < Schema.Current; v++)
+        {
+            using var tx = db.BeginTransaction();
+            using (var cmd = db.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = Schema.Migrations[v] + $"\nPRAGMA user_version={v + 1};";
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+    }
+
+    private static bool IsEmpty(SqliteConnection db) =>
+        Convert.ToInt64(Scalar(db, "SELECT (SELECT count(*) FROM tracked_jobs) + (SELECT count(*) FROM meta) + (SELECT count(*) FROM finished_jobs);"), CultureInfo.InvariantCulture) == 0;
+
+    private static bool IsCorruption(SqliteException ex) => ex.SqliteErrorCode is 11 /*CORRUPT*/ or 26 /*NOTADB*/;
+
+    private static string Quarantine(string full)
+    {
+        SqliteConnection.ClearAllPools();
+        var stamp = DateTimeOffset.UtcNow.ToString("yyyyMMddTHHmmssZ", CultureInfo.InvariantCulture);
+        var target = $"{full}.corrupt-{stamp}";
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+            if (File.Exists(full + suffix)) File.Move(full + suffix, target + suffix, overwrite: true);
+        return target;
+    }
+
+    private static void Exec(SqliteConnection db, string sql)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection db, string sql)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
+
+    /// <summary>Runs several writes atomically: a state change and the report it implies land together or not at all.</summary>
+    public void InTransaction(Action<StateTransaction> work)
+    {
+        using var tx = _db.BeginTransaction();
+        work(new StateTransaction(this, tx));
+        tx.Commit();
+    }
+
+    public string? GetMeta(string key) => Query(Cmd("SELECT value FROM meta WHERE key=$k", ("$k", key)), r => r.IsDBNull(0) ? null : r.GetString(0)).FirstOrDefault();
+
+    public void SetMeta(string key, string? value) =>
+        Execute(Cmd("INSERT INTO meta(key,value) VALUES($k,$v) ON CONFLICT(key) DO UPDATE SET value=excluded.value", ("$k", key), ("$v", value)));
+
+    public void Dispose()
+    {
+        _db.Dispose();
+    }
+
+    internal SqliteCommand Cmd(string sql, params (string Name, object? Value)[] args)
+    {
+        var cmd = _db.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return cmd;
+    }
+
+    internal static int Execute(SqliteCommand cmd, SqliteTransaction? tx = null)
+    {
+        using (cmd)
+        {
+            cmd.Transaction = tx;
+            return cmd.ExecuteNonQuery();
+        }
+    }
+
+    internal static List<T> Query<T>(SqliteCommand cmd, Func<SqliteDataReader, T> map)
+    {
+        using (cmd)
+        {
+            using var reader = cmd.ExecuteReader();
+            var list = new List<T>();
+            while (reader.Read()) list.Add(map(reader));
+            return list;
+        }
+    }
+
+    internal static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+    internal static string? Iso(DateTimeOffset? value) => value is null ? null : Iso(value.Value);
+    internal static DateTimeOffset? ParseIso(SqliteDataReader r, int i) =>
+        r.IsDBNull(i) ? null : DateTimeOffset.Parse(r.GetString(i), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}
+
+/// <summary>Handle passed to <see cref="StateStore.InTransaction"/>: the same writes as the store, inside one transaction.</summary>
+public sealed class StateTransaction
+{
+    internal StateTransaction(StateStore store, SqliteTransaction tx) { Store = store; Tx = tx; }
+    internal StateStore Store { get; }
+    internal SqliteTransaction Tx { get; }
+
+    public void Upsert(TrackedJob job) => Store.UpsertJob(job, Tx);
+    public long Enqueue(string jobId, ReportKind kind, string targetStatus, string payloadJson) => Store.EnqueueReport(jobId, kind, targetStatus, payloadJson, Tx);
+    public void Remove(string jobId) => Store.RemoveJob(jobId, Tx);
+    public void RecordFinished(string jobId, string finalStatus, string? schedulerJobId, string? outputArtifactId, string? logArtifactId) =>
+        Store.RecordFinished(jobId, finalStatus, schedulerJobId, outputArtifactId, logArtifactId, Tx);
+}

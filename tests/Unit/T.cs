@@ -1,1 +1,0 @@
-namespace Emx2Hpc.Tests.Unit; public class T { [Xunit.Fact] public void A() { Microsoft.Data.Sqlite.SqliteConnection c = new("Data Source=:memory:"); SQLitePCL.Batteries_V2.Init(); c.Open(); Xunit.Assert.True(new YamlDotNet.Serialization.Deserializer() != null); } }
