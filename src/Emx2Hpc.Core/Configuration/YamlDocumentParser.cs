@@ -17,6 +17,13 @@ internal static class YamlDocumentParser
         {
             stream.Load(new StringReader(yaml));
         }
+        catch (AnchorNotFoundException)
+        {
+            // YamlDotNet reports this at the document start; point at the alias instead.
+            var (at, alias) = UndefinedAlias(yaml);
+            ctx.Error(at, "", $"invalid YAML: alias '*{alias}' refers to an anchor ('&{alias}') that is not defined before it");
+            return null;
+        }
         catch (YamlException e)
         {
             ctx.Error(e.Start, "", "invalid YAML: " + TrimYamlMessage(e.Message));
@@ -37,6 +44,24 @@ internal static class YamlDocumentParser
             return null;
         }
         return stream.Documents[0].RootNode;
+    }
+
+    private static (Mark At, string Alias) UndefinedAlias(string yaml)
+    {
+        var defined = new HashSet<string>(StringComparer.Ordinal);
+        var parser = new Parser(new StringReader(yaml));
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.AnchorAlias alias when !defined.Contains(alias.Value.Value):
+                    return (alias.Start, alias.Value.Value);
+                case YamlDotNet.Core.Events.NodeEvent { Anchor.IsEmpty: false } node:
+                    defined.Add(node.Anchor.Value);
+                    break;
+            }
+        }
+        return (Mark.Empty, "?");
     }
 
     private static Mark LastScannedMark(string yaml)
