@@ -43,20 +43,20 @@ internal static class ProfileEntryReader
     /// '/' or ending in ':'); otherwise the key is split per <see cref="ProfileKey"/>.</summary>
     private static (string Processor, string Profile)? ReadIdentity(LoadContext ctx, MappingReader.Entry entry, MappingReader fields)
     {
-        var processorEntry = fields.Find("processor");
-        var profileEntry = fields.Find("profile");
-        if (processorEntry is not null || profileEntry is not null)
+        var processorField = fields.Find("processor");
+        var profileField = fields.Find("profile");
+        if (processorField is { } processorEntry && profileField is { } profileEntry)
         {
-            if (processorEntry is null || profileEntry is null)
-            {
-                ctx.Error(entry.KeyNode.Start, entry.Path, "give both 'processor' and 'profile' fields, or neither (then the key is split)");
-                return null;
-            }
             var processor = fields.String("processor");
             var profile = fields.String("profile");
             if (processor is null || profile is null) return null;
-            var ok = CheckName(ctx, processorEntry.Value, "processor", processor) & CheckName(ctx, profileEntry.Value, "profile", profile);
+            var ok = CheckName(ctx, processorEntry, "processor name", processor) & CheckName(ctx, profileEntry, "profile name", profile);
             return ok ? (processor, profile) : null;
+        }
+        if (processorField is not null || profileField is not null)
+        {
+            ctx.Error(entry.KeyNode.Start, entry.Path, "give both 'processor' and 'profile' fields, or neither (then the key is split)");
+            return null;
         }
 
         if (!ProfileKey.TrySplit(entry.Key, out var keyProcessor, out var keyProfile))
@@ -66,7 +66,7 @@ internal static class ProfileEntryReader
                 + "or give explicit 'processor' and 'profile' fields");
             return null;
         }
-        var problem = ProfileKey.CheckName("processor", keyProcessor) ?? ProfileKey.CheckName("profile", keyProfile);
+        var problem = ProfileKey.CheckName("processor name", keyProcessor) ?? ProfileKey.CheckName("profile name", keyProfile);
         if (problem is not null)
         {
             ctx.Error(entry.KeyNode.Start, entry.Path, problem);

@@ -14,13 +14,13 @@ internal static class ProfileKey
         return !string.IsNullOrWhiteSpace(processor) && !string.IsNullOrWhiteSpace(profile);
     }
 
-    /// <summary>Null when a processor or profile name is usable, else the reason. Names must match what EMX2
+    /// <summary>Null when a processor or profile name (or worker id) is usable, else the reason. Names must match what EMX2
     /// sends exactly, so stray whitespace would only make a profile unreachable.</summary>
     public static string? CheckName(string what, string name)
     {
-        if (string.IsNullOrWhiteSpace(name)) return $"{what} name must not be blank";
-        if (name.Trim().Length != name.Length) return $"{what} name '{name}' must not start or end with whitespace";
-        if (PathRules.HasControlCharacters(name)) return $"{what} name must not contain control characters";
+        if (string.IsNullOrWhiteSpace(name)) return $"{what} must not be blank";
+        if (name.Trim().Length != name.Length) return $"{what} '{name}' must not start or end with whitespace";
+        if (PathRules.HasControlCharacters(name)) return $"{what} must not contain control characters";
         return null;
     }
 }

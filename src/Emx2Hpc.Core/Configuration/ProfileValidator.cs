@@ -9,8 +9,8 @@ internal static class ProfileValidator
     public static IEnumerable<ConfigIssue> NameIssues(ProfileConfig profile)
     {
         var path = PathOf(profile);
-        if (ProfileKey.CheckName("processor", profile.Processor) is { } processorProblem) yield return new(path, processorProblem);
-        if (ProfileKey.CheckName("profile", profile.Profile) is { } profileProblem) yield return new(path, profileProblem);
+        if (ProfileKey.CheckName("processor name", profile.Processor) is { } processorProblem) yield return new(path, processorProblem);
+        if (ProfileKey.CheckName("profile name", profile.Profile) is { } profileProblem) yield return new(path, profileProblem);
     }
 
     public static IEnumerable<ConfigIssue> Issues(ProfileConfig profile)

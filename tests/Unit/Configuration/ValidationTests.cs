@@ -96,7 +96,7 @@ public class ValidationTests
         { "emx2:\n  base_url: ftp://host/\n", 2, "emx2.base_url", "must be an absolute http:// or https:// URL" },
         { "emx2:\n  base_url: https://me:pw@host/\n", 2, "emx2.base_url", "must not contain user info" },
         { "emx2:\n  base_url: https://host/?x=1\n", 2, "emx2.base_url", "must not contain user info, a query" },
-        { "emx2:\n  worker_id: \"\"\n", 2, "emx2.worker_id", "worker id name must not be blank" },
+        { "emx2:\n  worker_id: \"\"\n", 2, "emx2.worker_id", "worker id must not be blank" },
         { "emx2:\n  base_uri: http://x\n", 2, "emx2.base_uri", "unknown key 'base_uri'; did you mean 'base_url'?" },
         { "emx2:\n  worker_secret: too-short\n", 2, "emx2.worker_secret", "secret is shorter than 32 characters" },
         { "emx2:\n  shared_secret: too-short\n", 2, "emx2.shared_secret", "secret is shorter than 32 characters" },
