@@ -1,0 +1,26 @@
+namespace Emx2Hpc.Core.Configuration;
+
+/// <summary>Every key the YAML file may contain, per mapping. Anything else is reported as unknown.</summary>
+internal static class ConfigKeys
+{
+    public static readonly IReadOnlyList<string> Root = ["emx2", "worker", "slurm", "profiles", "apptainer", "staging"];
+
+    public static readonly IReadOnlyList<string> Emx2 =
+        ["base_url", "worker_id", "auth_mode", "worker_secret", "shared_secret", "worker_secret_file", "shared_secret_file"];
+
+    public static readonly IReadOnlyList<string> Worker =
+        ["poll_interval_seconds", "max_concurrent_jobs", "heartbeat_interval_seconds", "queue_report_interval_seconds", "state_db"];
+
+    public static readonly IReadOnlyList<string> Slurm = ["default_partition", "default_account"];
+
+    public static readonly IReadOnlyList<string> Profile =
+    [
+        "processor", "profile", "sif_image", "container_entrypoint", "host_entrypoint", "partition", "account", "qos",
+        "cpus", "memory", "time", "gpus", "sbatch_args", "output_residence", "log_residence",
+        "submission_timeout_seconds", "environment",
+    ];
+
+    public static readonly IReadOnlyList<string> Apptainer = ["bind_paths", "tmp_dir"];
+
+    public static readonly IReadOnlyList<string> Staging = ["allowed_posix_roots"];
+}

@@ -1,0 +1,15 @@
+namespace Emx2Hpc.Core.Configuration;
+
+/// <summary>Reads the <c>slurm</c> section.</summary>
+internal static class SlurmSectionReader
+{
+    public static SlurmSettings Read(MappingReader section)
+    {
+        var defaults = new SlurmSettings();
+        return new SlurmSettings
+        {
+            DefaultPartition = section.String("default_partition") ?? defaults.DefaultPartition,
+            DefaultAccount = section.OptionalString("default_account"),
+        };
+    }
+}

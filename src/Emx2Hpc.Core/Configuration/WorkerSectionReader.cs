@@ -1,0 +1,24 @@
+namespace Emx2Hpc.Core.Configuration;
+
+/// <summary>Reads the <c>worker</c> section. The default state database depends on the worker id, so the
+/// <c>emx2</c> section is read first.</summary>
+internal static class WorkerSectionReader
+{
+    public static WorkerSettings Read(LoadContext ctx, MappingReader section, string workerId)
+    {
+        var defaults = new WorkerSettings();
+        return new WorkerSettings
+        {
+            PollIntervalSeconds = section.Int("poll_interval_seconds", defaults.PollIntervalSeconds),
+            MaxConcurrentJobs = section.Int("max_concurrent_jobs", defaults.MaxConcurrentJobs),
+            HeartbeatIntervalSeconds = section.Int("heartbeat_interval_seconds", defaults.HeartbeatIntervalSeconds),
+            QueueReportIntervalSeconds = section.Int("queue_report_interval_seconds", defaults.QueueReportIntervalSeconds),
+            StateDb = ReadStateDb(ctx, section) ?? DefaultPaths.StateDb(workerId, ctx.Options.GetEnvironmentVariable),
+        };
+    }
+
+    private static string? ReadStateDb(LoadContext ctx, MappingReader section)
+        => section.Find("state_db") is { } entry && section.OptionalString("state_db") is { } text
+            ? ConfigPaths.Resolve(ctx, entry, text)
+            : null;
+}

@@ -1,0 +1,23 @@
+namespace Emx2Hpc.Core.Configuration;
+
+/// <summary>The <c>worker</c> section: loop timing, local concurrency and where local state lives.</summary>
+public sealed record WorkerSettings
+{
+    public int PollIntervalSeconds { get; init; } = 30;
+    public int MaxConcurrentJobs { get; init; } = 10;
+    public int HeartbeatIntervalSeconds { get; init; } = 120;
+
+    /// <summary>Throttle for queue reports; 0 disables them (as in the Python daemon).</summary>
+    public int QueueReportIntervalSeconds { get; init; } = 300;
+
+    /// <summary>Absolute path of the SQLite state database. Defaults per worker id (see
+    /// <see cref="DefaultStateDbPath"/>); code that builds a config for another worker id should set it
+    /// explicitly, the loader always does.</summary>
+    public string StateDb { get; init; } = DefaultStateDbPath(Emx2Settings.DefaultWorkerId);
+
+    /// <summary>$XDG_STATE_HOME (or ~/.local/state)/emx2-hpc/&lt;worker id&gt;/state.db. Per worker id because
+    /// two workers on one account must never share state: recovery of one would delete the other's jobs
+    /// (gap 7 of the Python daemon).</summary>
+    public static string DefaultStateDbPath(string workerId, Func<string, string?>? environment = null)
+        => DefaultPaths.StateDb(workerId, environment ?? Environment.GetEnvironmentVariable);
+}
