@@ -101,7 +101,10 @@ internal sealed class ManagedInputStager(IArtifactStore store, HpcLog log)
             {
                 case FileKind.Regular when file.Row.Sha256 is not null:
                     var (existing, _) = await FileHasher.HashAsync(file.LocalPath, ct).ConfigureAwait(false);
-                    return FileHasher.SameHash(existing, file.Row.Sha256) ? existing : null;
+                    if (!FileHasher.SameHash(existing, file.Row.Sha256)) return null;
+                    var part = file.LocalPath + PartSuffix; // debris of an interrupted earlier download
+                    if (FileKindProbe.Of(part) == FileKind.Regular) File.Delete(part);
+                    return existing;
                 case FileKind.Directory:
                     Directory.Delete(file.LocalPath, recursive: true); // stale; the plan says this is a file
                     return null;

@@ -12,7 +12,8 @@ public static class RealPath
     /// <exception cref="IOException">A symbolic link loop.</exception>
     public static string Resolve(string path)
     {
-        var full = Path.GetFullPath(path);
+        // No lexical normalisation: "link/.." must mean the parent of the link's target, as the kernel reads it.
+        var full = Path.IsPathFullyQualified(path) ? path : Path.GetFullPath(path);
         var root = Path.GetPathRoot(full)!;
         var pending = new Stack<string>();
         PushSegments(pending, full[root.Length..]);
