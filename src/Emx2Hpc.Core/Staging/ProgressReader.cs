@@ -101,8 +101,11 @@ public static class ProgressReader
             update = ProgressSanitizer.FromJson(document.RootElement);
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: string content is only decoded on access, so invalid UTF-8 or a lone
+            // escaped surrogate inside a value surfaces while sanitising. Either way the line is garbage.
+            update = null;
             return false;
         }
     }
