@@ -45,7 +45,17 @@ public static class OutputCollector
     {
         var candidates = new List<Candidate>();
         var skipped = new List<string>();
-        if (FileKindProbe.Of(outputDirectory) != FileKind.Directory) return (candidates, skipped);
+        switch (FileKindProbe.Of(outputDirectory))
+        {
+            case FileKind.Directory:
+                break;
+            case FileKind.Missing:
+                return (candidates, skipped);
+            default:
+                // A host-mode workload can replace output/ itself with a link to, say, its home directory.
+                skipped.Add("./: the output directory is not a real directory (not followed, nothing uploaded)");
+                return (candidates, skipped);
+        }
 
         foreach (var entry in FileTreeWalker.Walk(outputDirectory))
         {

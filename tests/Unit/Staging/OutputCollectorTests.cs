@@ -176,6 +176,19 @@ public class OutputCollectorTests : IDisposable
         Assert.Equal(0, collected.OutputsSize);
     }
 
+    [Fact]
+    public void An_output_directory_replaced_by_a_link_is_not_followed()
+    {
+        _temp.WriteFile("home/private.txt", "secret");
+        Directory.Delete(_dirs.Output);
+        Directory.CreateSymbolicLink(_dirs.Output, _temp["home"]);
+
+        var collected = OutputCollector.Collect(_dirs);
+
+        Assert.Empty(collected.Outputs);
+        Assert.Equal(["./: the output directory is not a real directory (not followed, nothing uploaded)"], collected.Skipped);
+    }
+
     [Theory]
     [InlineData("a.txt", "text/plain")]
     [InlineData("slurm-1.err", "text/plain")]
