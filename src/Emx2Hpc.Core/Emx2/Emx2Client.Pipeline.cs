@@ -115,7 +115,8 @@ public sealed partial class Emx2Client
         return status switch
         {
             400 => new Emx2BadRequestException(info),
-            401 => new Emx2AuthenticationException(info, response.Headers.Date is { } date ? date - _options.Clock.GetUtcNow() : null),
+            401 => new Emx2AuthenticationException(info, response.Headers.Date is { } date ? date - _options.Clock.GetUtcNow() : null,
+                hmacSigned: _options.AuthMode == Emx2AuthMode.Hmac),
             403 => new Emx2ForbiddenException(info),
             404 => new Emx2NotFoundException(info),
             409 => new Emx2ConflictException(info),

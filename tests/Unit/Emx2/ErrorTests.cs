@@ -183,17 +183,63 @@ public class ErrorTests
     }
 
     [Fact]
-    public async Task Caller_cancellation_is_honoured_before_sending_and_during_backoff()
+    public async Task Caller_cancellation_is_honoured_before_sending()
     {
         var (client, handler, _) = Create();
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetJobAsync(JobId, cancelled.Token));
-        Assert.Empty(handler.Requests);
 
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetJobAsync(JobId, cancelled.Token));
+
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task Caller_cancellation_ends_a_backoff_wait()
+    {
+        // A two-minute backoff never fires on the test clock, so the call is parked in its backoff wait.
+        var (client, handler, _) = Create(c => new Emx2ClientOptions
+        {
+            BaseUrl = new Uri("https://emx2.test/"), WorkerId = WorkerId, Secret = Secret, Clock = c, Jitter = () => 1,
+            BackoffBase = TimeSpan.FromMinutes(2), BackoffMax = TimeSpan.FromMinutes(2), RequestTimeout = TimeSpan.FromHours(1),
+        });
+        handler.ThenProblem(503, "Service Unavailable", "x");
         using var cts = new CancellationTokenSource();
-        handler.Then(_ => { cts.Cancel(); return ScriptedHandler.Problem(503, "Service Unavailable", "x"); });
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetJobAsync(JobId, cts.Token));
+        var call = client.GetJobAsync(JobId, cts.Token);
+        while (handler.Requests.Count == 0) await Task.Delay(5);
+        await Task.Delay(50);
+        Assert.False(call.IsCompleted);
+        cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Single(handler.Requests);
     }
+
+    [Fact]
+    public async Task Token_mode_unauthorized_has_no_hmac_clock_hint()
+    {
+        var (client, handler, clock) = Create(c => Options(c, mode: Emx2AuthMode.Token));
+        handler.Then(_ =>
+        {
+            var r = ScriptedHandler.Problem(401, "Unauthorized", "JWT auth failed at /api/hpc/jobs: Invalid token or token expired");
+            r.Headers.Date = clock.GetUtcNow() + TimeSpan.FromMinutes(10);
+            return r;
+        });
+
+        var ex = await Assert.ThrowsAsync<Emx2AuthenticationException>(() => client.ListJobsPageAsync(new JobQuery()));
+
+        Assert.Equal(TimeSpan.FromMinutes(10), ex.ClockSkew);
+        Assert.DoesNotContain("HMAC allows", ex.Message);
+    }
+}
+
+public class SkewHintTests
+{
+    [Theory]
+    [InlineData(-412, "local clock is 412 s ahead of the server; HMAC allows ±300 s — fix NTP/chrony")]
+    [InlineData(75, "local clock is 75 s behind the server; HMAC allows ±300 s — fix NTP/chrony")]
+    [InlineData(60, null)]
+    [InlineData(-3, null)]
+    public void Hint_states_direction_and_size_beyond_a_minute(int seconds, string? expected) =>
+        Assert.Equal(expected, Emx2AuthenticationException.SkewHint(TimeSpan.FromSeconds(seconds)));
 }
