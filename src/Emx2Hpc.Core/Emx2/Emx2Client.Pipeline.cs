@@ -64,9 +64,14 @@ public sealed partial class Emx2Client
             }
             catch (Exception ex) when (ex is OperationCanceledException || TransportFailure.IsTransport(ex))
             {
-                var timedOut = ex is OperationCanceledException;
-                var unsent = !timedOut && TransportFailure.ProvablyUnsent(ex);
-                var what = timedOut ? $"no progress within {timeout.TotalSeconds:0.###} s" : TransportFailure.Describe(ex);
+                // Our own per-attempt timer, or the handler's connect timeout (TaskCanceledException wrapping a
+                // TimeoutException, raised before any byte of the request was written).
+                var ownTimeout = ex is OperationCanceledException && timeoutCts.IsCancellationRequested;
+                var connectTimeout = ex is OperationCanceledException && !ownTimeout && ex.InnerException is TimeoutException;
+                var unsent = connectTimeout || (!ownTimeout && TransportFailure.ProvablyUnsent(ex));
+                var what = ownTimeout
+                    ? $"{(request.IsTransfer ? "no progress" : "no response")} within {timeout.TotalSeconds:0.###} s"
+                    : connectTimeout ? "connect timed out: " + ex.Message : TransportFailure.Describe(ex);
                 LogAttempt(request, path, what, started, requestId, attemptNumber);
                 canRetry = canRetry && (unsent || request.Retry == RetryMode.Idempotent) && (request.CanRetry?.Invoke() ?? true);
                 if (!canRetry)

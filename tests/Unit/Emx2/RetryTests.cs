@@ -111,6 +111,20 @@ public class RetryTests
     }
 
     [Fact]
+    public async Task A_connect_timeout_counts_as_unsent_and_is_retried_even_for_creates()
+    {
+        var (client, handler, _) = Create();
+        // What SocketsHttpHandler raises when ConnectTimeout elapses: nothing was written yet.
+        handler.ThenThrow(new TaskCanceledException("The connection attempt timed out.", new TimeoutException("connect")))
+               .ThenJson(201, """{"id":"7d3c0a4e-0000-4000-8000-000000000001","status":"PENDING"}""");
+
+        var created = await client.CreateJobAsync(new CreateJobRequest { Processor = "embed" });
+
+        Assert.Equal("PENDING", created.Status);
+        Assert.Equal(2, handler.Requests.Count);
+    }
+
+    [Fact]
     public async Task Create_artifact_is_not_repeated_after_a_5xx_or_a_lost_response()
     {
         var (client, handler, _) = Create();
@@ -120,7 +134,7 @@ public class RetryTests
         Assert.Single(handler.Requests);
 
         var (client2, handler2, _) = Create();
-        handler2.ThenThrow(new HttpRequestException("The response ended prematurely.", null) { });
+        handler2.ThenThrow(new HttpRequestException("The response ended prematurely."));
         var ex2 = await Assert.ThrowsAsync<Emx2UnavailableException>(() => client2.CreateArtifactAsync(new CreateArtifactRequest { Name = "out" }));
         Assert.True(ex2.MayHaveReachedServer);
         Assert.Contains("not retried because the request may already have reached the server", ex2.Message);
@@ -157,7 +171,7 @@ public class RetryTests
 
         Assert.Equal(2, handler.Requests.Count);
         Assert.Null(ex.Status);
-        Assert.Equal($"GET /api/hpc/jobs/{JobId} → no response: no progress within 5 s (EMX2 at https://emx2.test/ unreachable after 2 attempt(s))", ex.Message);
+        Assert.Equal($"GET /api/hpc/jobs/{JobId} → no response: no response within 5 s (EMX2 at https://emx2.test/ unreachable after 2 attempt(s))", ex.Message);
     }
 
     [Fact]
@@ -182,9 +196,8 @@ public class RetryTests
     public async Task Delete_that_meets_404_after_an_unconfirmed_attempt_is_done_but_a_plain_404_is_not()
     {
         var (client, handler, _) = Create();
-        handler.ThenThrow(new TaskCanceledException("timeout"))
+        handler.ThenThrow(new HttpRequestException("The response ended prematurely.", new IOException("EOF")))
                .ThenProblem(404, "Not Found", $"Job {JobId} not found");
-        // A TaskCanceledException that is not the caller's counts as a timeout: retried for DELETE.
         await client.DeleteJobAsync(JobId);
         Assert.Equal(2, handler.Requests.Count);
         Assert.All(handler.Requests, r => Assert.Equal("DELETE", r.Method));
