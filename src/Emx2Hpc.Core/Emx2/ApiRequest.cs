@@ -18,9 +18,8 @@ internal sealed record ApiRequest(HttpMethod Method, string PathAndQuery)
 
 /// <summary>State of one attempt that success callbacks need: its cancellation token (caller + timeout), its
 /// request id, and a way to tell the idle timer that bytes are still moving.</summary>
-internal sealed class Attempt(int number, string requestId, string pathAndQuery, CancellationToken token, Action touch)
+internal sealed class Attempt(string requestId, string pathAndQuery, CancellationToken token, Action touch)
 {
-    public int Number { get; } = number;
     public string RequestId { get; } = requestId;
     /// <summary>The encoded path and query as sent, base-URL prefix included.</summary>
     public string PathAndQuery { get; } = pathAndQuery;

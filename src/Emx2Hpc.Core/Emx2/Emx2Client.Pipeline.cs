@@ -27,7 +27,7 @@ public sealed partial class Emx2Client
                 message.Content = body.CreateContent(sent => { touch(); request.UploadProgress?.Report(sent); });
             var requestId = _signer.Apply(message, request.Body?.Hash ?? BodyHash.Empty, request.Body?.ContentSha256);
             var path = message.RequestUri!.PathAndQuery;
-            var attempt = new Attempt(attemptNumber, requestId, path, linked.Token, touch);
+            var attempt = new Attempt(requestId, path, linked.Token, touch);
             var canRetry = attemptNumber < _options.MaxAttempts && (request.CanRetry?.Invoke() ?? true);
             var started = _options.Clock.GetTimestamp();
 
