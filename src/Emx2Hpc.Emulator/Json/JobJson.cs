@@ -59,7 +59,7 @@ internal static class JobJson
                 case JsonValue v when v.GetValueKind() == JsonValueKind.String:
                     enriched.Add(ArtifactRef(v.GetValue<string>(), artifacts));
                     break;
-                case JsonObject obj when InputArtifactIds.ReferencedId(JsonSerializer.SerializeToElement(obj)) is { } id:
+                case JsonObject obj when ReferencedId(obj) is { } id:
                     var copy = (JsonObject)obj.DeepClone();
                     AddIfAbsent(copy, "id", id);
                     AddIfAbsent(copy, "artifact_id", id);
@@ -77,6 +77,16 @@ internal static class JobJson
             }
         }
         return enriched;
+    }
+
+    /// <summary>Same rule as <see cref="InputArtifactIds.ReferencedId"/>: "artifact_id" if a string, else "id".</summary>
+    private static string? ReferencedId(JsonObject item)
+    {
+        foreach (var key in new[] { "artifact_id", "id" })
+        {
+            if (item[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String) return v.GetValue<string>();
+        }
+        return null;
     }
 
     private static void AddIfAbsent(JsonObject o, string key, string? value)

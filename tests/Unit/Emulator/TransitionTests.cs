@@ -37,13 +37,20 @@ public class TransitionTests(EmulatorFixture f) : IClassFixture<EmulatorFixture>
     [Fact]
     public async Task Identical_same_state_post_is_absorbed_and_writes_nothing()
     {
-        var (jobId, worker) = await Scenario.JobInStatusAsync(f, JobStatus.Completed);
+        var (jobId, worker) = await Scenario.JobInStatusAsync(f, JobStatus.Started);
+        using (var done = await Scenario.TransitionAsync(f, jobId, worker, """{"status":"COMPLETED","detail":"exit 0"}""", action: "complete"))
+            await HttpAssert.StatusAsync(HttpStatusCode.OK, done);
         var before = f.Server.GetTransitions(jobId).Count;
-        // The same COMPLETED as recorded (worker, no detail): a duplicate, even with a different slurm id.
-        using var again = await Scenario.TransitionAsync(f, jobId, worker, """{"status":"COMPLETED","slurm_job_id":"other"}""", action: "complete");
+        // A crash-recovery retry of the same report: a duplicate (it carries a detail, so only the duplicate rule
+        // keeps it from becoming a row), even with a slurm id the first post did not have.
+        using var again = await Scenario.TransitionAsync(f, jobId, worker, """{"status":"COMPLETED","detail":"exit 0","slurm_job_id":"other"}""", action: "complete");
         await HttpAssert.StatusAsync(HttpStatusCode.OK, again);
         Assert.Equal(before, f.Server.GetTransitions(jobId).Count);
         Assert.Null(f.Server.GetJob(jobId)!.SlurmJobId);
+        // A different detail on the same state is accepted (200) and audited, not refused.
+        using var other = await Scenario.TransitionAsync(f, jobId, worker, """{"status":"COMPLETED","detail":"exit 0 (late log)"}""", action: "complete");
+        await HttpAssert.StatusAsync(HttpStatusCode.OK, other);
+        Assert.Equal(before + 1, f.Server.GetTransitions(jobId).Count);
     }
 
     [Fact]
