@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Emx2Hpc.Emulator.Pipeline;
 
@@ -52,6 +51,4 @@ internal static class JsonFields
     /// <summary>The raw JSON text of a field (parameters, inputs, metadata are stored as given), or null.</summary>
     public static string? RawJson(JsonElement obj, string name) =>
         TryGet(obj, name, out var value) ? value.GetRawText() : null;
-
-    public static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

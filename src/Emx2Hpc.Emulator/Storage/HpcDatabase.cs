@@ -16,8 +16,6 @@ internal sealed class HpcDatabase : IDisposable
 
     private HpcDatabase(SqliteConnection connection) => _connection = connection;
 
-    public bool IsPersistent { get; private init; }
-
     /// <summary>Opens (and creates the schema of) a file database, or a private in-memory one when
     /// <paramref name="statePath"/> is null. The in-memory database lives as long as this object's connection.</summary>
     public static HpcDatabase Open(string? statePath)
@@ -49,7 +47,7 @@ internal sealed class HpcDatabase : IDisposable
             connection.Dispose();
             throw;
         }
-        return new HpcDatabase(connection) { IsPersistent = statePath is not null };
+        return new HpcDatabase(connection);
     }
 
     public async Task<T> RunAsync<T>(Func<DbSession, T> work, CancellationToken ct = default)

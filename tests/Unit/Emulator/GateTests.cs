@@ -68,6 +68,28 @@ public class GateTests(EmulatorFixture f) : IClassFixture<EmulatorFixture>
         Assert.Equal($"urn:request:{requestId}", problem.Instance);
     }
 
+    /// <summary>One route per endpoint family (workers, credentials, jobs, lifecycle, artifacts, files).</summary>
+    public static TheoryData<string, string> FamilyRoutes() => new()
+    {
+        { "POST", "/api/hpc/workers/register" },
+        { "POST", "/api/hpc/workers/w1/heartbeat" },
+        { "GET", "/api/hpc/workers/w1/credentials" },
+        { "POST", "/api/hpc/jobs" },
+        { "GET", "/api/hpc/jobs/550e8400-e29b-41d4-a716-446655440000" },
+        { "POST", "/api/hpc/jobs/550e8400-e29b-41d4-a716-446655440000/claim" },
+        { "POST", "/api/hpc/artifacts" },
+        { "GET", "/api/hpc/artifacts/550e8400-e29b-41d4-a716-446655440000/files" },
+        { "PUT", "/api/hpc/artifacts/550e8400-e29b-41d4-a716-446655440000/files/x.bin" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FamilyRoutes))]
+    public async Task Every_family_refuses_unauthenticated_requests(string method, string path)
+    {
+        using var response = await f.SendAsync(SignedRequests.Unsigned(f.BaseUrl, new HttpMethod(method), path, json: "{}"));
+        await HttpAssert.ProblemAsync(HttpStatusCode.Unauthorized, response, "Missing authentication");
+    }
+
     [Fact]
     public async Task Unknown_token_is_401()
     {
@@ -179,6 +201,13 @@ public class DisabledModeTests
         }
         using (var jobs = await f.SendAsync(f.AsUser(EmulatorFixture.ManagerToken, HttpMethod.Get, "/api/hpc/jobs")))
             await HttpAssert.ProblemAsync(HttpStatusCode.ServiceUnavailable, jobs);
+
+        foreach (var route in GateTests.FamilyRoutes())
+        {
+            var (method, path) = ((string)route[0], (string)route[1]);
+            using var refused = await f.SendAsync(f.AsUser(EmulatorFixture.ManagerToken, new HttpMethod(method), path, "{}"));
+            await HttpAssert.ProblemAsync(HttpStatusCode.ServiceUnavailable, refused, "HPC is disabled");
+        }
 
         f.Server.SetEnabled(true);
         using (var jobs = await f.SendAsync(f.AsUser(EmulatorFixture.ManagerToken, HttpMethod.Get, "/api/hpc/jobs")))
