@@ -28,7 +28,9 @@ internal static class UploadReader
             ? HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value
             : null;
         if (string.IsNullOrEmpty(boundary)) throw HpcProblemException.BadRequest("Multipart request has no boundary");
-        var reader = new MultipartReader(boundary, context.Request.Body);
+        // The reader's own 128 MB section cap would pre-empt MOLGENIS_HPC_MAX_UPLOAD_BYTES; the file part is
+        // counted against that limit below instead.
+        var reader = new MultipartReader(boundary, context.Request.Body) { BodyLengthLimit = null };
         byte[]? file = null;
         string? partType = null;
         string? formType = null;
@@ -50,7 +52,7 @@ internal static class UploadReader
                 }
             }
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
         {
             throw HpcProblemException.BadRequest($"Invalid multipart body: {ex.Message}");
         }

@@ -152,6 +152,18 @@ public class ArtifactFilesTests(EmulatorFixture f) : IClassFixture<EmulatorFixtu
     }
 
     [Fact]
+    public async Task Malformed_multipart_is_400()
+    {
+        var id = await Scenario.CreateArtifactAsync(f);
+        var request = f.AsUser(EmulatorFixture.EditorToken, HttpMethod.Put, $"/api/hpc/artifacts/{id}/files/blob", bytes: [1]);
+        request.Content = new ByteArrayContent(Encoding.ASCII.GetBytes("--b\r\nno headers and no end"));
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=b");
+        using var response = await f.SendAsync(request);
+        await HttpAssert.ProblemAsync(HttpStatusCode.BadRequest, response);
+        Assert.Empty(f.Server.ListFiles(id));
+    }
+
+    [Fact]
     public async Task Delete_file_until_committed()
     {
         var id = await Scenario.CreateArtifactAsync(f);
@@ -237,6 +249,14 @@ public class UploadLimitTests
         streamed.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         using (var chunked = await f.SendAsync(streamed))
             await HttpAssert.ProblemAsync(HttpStatusCode.RequestEntityTooLarge, chunked, "Upload exceeds maximum size of 1024 bytes");
+        Assert.Equal(["ok.bin"], f.Server.ListFiles(id).Select(x => x.Path));
+
+        // Multipart: the file part is counted against the same limit.
+        var multipart = f.AsUser(EmulatorFixture.EditorToken, HttpMethod.Put, $"/api/hpc/artifacts/{id}/files/big3.bin", bytes: big);
+        var form = new MultipartFormDataContent { { new StreamContent(new UnknownLengthStream(big)), "file", "big3.bin" } };
+        multipart.Content = form;
+        using (var tooBig = await f.SendAsync(multipart))
+            await HttpAssert.ProblemAsync(HttpStatusCode.RequestEntityTooLarge, tooBig, "Upload exceeds maximum size of 1024 bytes");
         Assert.Equal(["ok.bin"], f.Server.ListFiles(id).Select(x => x.Path));
     }
 
