@@ -331,6 +331,8 @@ AccountingStoragePort=6819
 # Emx2Hpc tags jobs with --comment; without this flag sacct's Comment column stays empty.
 AccountingStoreFlags=job_comment
 JobCompType=jobcomp/none
+# No mail on test hosts; the packaged default (/usr/bin/mail) is absent and logs an error.
+MailProg=/bin/true
 NodeName=$NODE_NAME NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=$PARTITION Nodes=$NODE_NAME Default=YES MaxTime=INFINITE State=UP
 EOF
@@ -450,7 +452,7 @@ start_munge() {
         if ! running munged; then
             log "starting munged"
             # --force: a socket left over from a previous boot must not block the start.
-            runuser -u munge -- /usr/sbin/munged --force </dev/null >/dev/null 2>&1 ||
+            runuser -u munge -- /usr/sbin/munged --force </dev/null >/dev/null 2>&1 9>&- ||
                 die_with_log /var/log/munge/munged.log "munged failed to start"
         fi
     fi
@@ -466,7 +468,7 @@ start_mariadb() {
         if ! running mysqld_safe; then
             log "starting MariaDB (mysqld_safe)"
             setsid mysqld_safe --skip-syslog --log-error="$MYSQL_ERROR_LOG" \
-                </dev/null >/dev/null 2>&1 &
+                </dev/null >/dev/null 2>&1 9>&- &
         fi
     fi
     wait_until "MariaDB" 60 1 "$MYSQL_ERROR_LOG" mysql_ready
@@ -497,7 +499,7 @@ start_slurmdbd() {
         fi
         if ! running slurmdbd; then
             log "starting slurmdbd"
-            /usr/sbin/slurmdbd </dev/null >/dev/null 2>&1 ||
+            /usr/sbin/slurmdbd </dev/null >/dev/null 2>&1 9>&- ||
                 die_with_log "$SLURM_LOG_DIR/slurmdbd.log" "slurmdbd failed to start"
         fi
     fi
@@ -517,7 +519,7 @@ ensure_associations() {
     fi
     local u
     for u in root "${USERS[@]}"; do
-        if [[ -z $(sacctmgr -n -P list assoc cluster="$CLUSTER" user="$u" format=User 2>/dev/null) ]]; then
+        if [[ -z $(sacctmgr -n -P list assoc cluster="$CLUSTER" account=default user="$u" format=User 2>/dev/null) ]]; then
             log "adding user $u to account default"
             sacctmgr -i add user "$u" account=default cluster="$CLUSTER" >/dev/null
         fi
@@ -533,7 +535,7 @@ start_slurmctld() {
         fi
         if ! running slurmctld; then
             log "starting slurmctld"
-            /usr/sbin/slurmctld </dev/null >/dev/null 2>&1 ||
+            /usr/sbin/slurmctld </dev/null >/dev/null 2>&1 9>&- ||
                 die_with_log "$SLURM_LOG_DIR/slurmctld.log" "slurmctld failed to start"
         fi
     fi
@@ -550,7 +552,7 @@ start_slurmd() {
         fi
         if ! running slurmd; then
             log "starting slurmd"
-            /usr/sbin/slurmd </dev/null >/dev/null 2>&1 ||
+            /usr/sbin/slurmd </dev/null >/dev/null 2>&1 9>&- ||
                 die_with_log "$SLURM_LOG_DIR/slurmd.log" "slurmd failed to start"
         fi
     fi
@@ -561,7 +563,7 @@ restart_slurmd() {
         systemctl restart slurmd
     else
         stop_direct slurmd "$SLURMD_PID"
-        /usr/sbin/slurmd </dev/null >/dev/null 2>&1 || true
+        /usr/sbin/slurmd </dev/null >/dev/null 2>&1 9>&- || true
     fi
 }
 
@@ -720,9 +722,10 @@ restart_slurmctld() {
 main() {
     parse_args "$@"
     [[ $EUID -eq 0 ]] || die "must run as root (try: sudo $0 $*)"
-    # Two provisioning runs at once (CI and a developer) would race on the daemons.
+    # Two provisioning runs at once (CI and a developer) would race on the daemons. Every daemon is
+    # started with fd 9 closed (9>&-): one that inherited it would hold this lock for its lifetime.
     exec 9>/run/emx2hpc-provision.lock
-    flock -w 600 9 || die "another provision.sh still holds /run/emx2hpc-provision.lock"
+    flock -w 300 9 || die "another provision.sh still holds /run/emx2hpc-provision.lock"
     case $ACTION in
         provision) provision ;;
         stop) stop_all ;;
