@@ -222,7 +222,8 @@ ensure_dir() {
 real_memory_mib() {
     local total_kib
     total_kib=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
-    echo $((total_kib / 1024 * 9 / 10 / 256 * 256))
+    local usable_mib=$((total_kib * 9 / 10240))
+    echo $((usable_mib - usable_mib % 256))
 }
 
 # When systemd runs the daemons its unit files decide the user and pid file; slurm.conf must agree.
@@ -272,7 +273,7 @@ write_munge_key() {
 }
 
 db_password() {
-    local existing=
+    local existing=''
     if [[ -f $SLURM_ETC/slurmdbd.conf ]]; then
         existing=$(sed -n 's/^StoragePass=//p' "$SLURM_ETC/slurmdbd.conf" | sed -n 1p)
     fi
@@ -640,7 +641,7 @@ smoke() {
         die_with_log "$SLURM_LOG_DIR/slurmctld.log" "smoke job ${id:-?} failed (sbatch exit $rc, marker missing or wrong)"
     fi
     id=${id%%;*}
-    local line= i
+    local line='' i
     for ((i = 0; i < 30; i++)); do
         line=$(sacct_state "$id")
         [[ $line == "$id|COMPLETED|0:0" ]] && break
