@@ -415,7 +415,7 @@ stop_direct() {
         log "$name not running"
         return 0
     fi
-    log "stopping $name (pid $(echo "$pids" | tr '\n' ' '))"
+    log "stopping $name (pid $(echo "$pids" | paste -sd ' '))"
     # shellcheck disable=SC2086 # one pid per word
     kill -TERM $pids 2>/dev/null || true
     for ((i = 0; i < 60; i++)); do
