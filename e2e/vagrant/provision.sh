@@ -158,14 +158,16 @@ install_packages() {
     fi
 
     export DEBIAN_FRONTEND=noninteractive
+    # A fresh cloud image has no package lists at all: update before installing anything.
+    apt_retry apt-get update -q
     if ((want_apptainer)) && ! compgen -G '/etc/apt/sources.list.d/*apptainer*' >/dev/null; then
         # Apptainer is not in Ubuntu's archive; its maintainers publish it in a PPA.
         package_installed software-properties-common ||
             apt_retry apt-get install -y -q software-properties-common
         apt_retry add-apt-repository -y ppa:apptainer/ppa
+        apt_retry apt-get update -q
     fi
     log "installing: ${missing[*]}"
-    apt_retry apt-get update -q
     apt_retry apt-get install -y -q -o Dpkg::Options::=--force-confold "${missing[@]}"
     maybe_install_apptainer_locally
 }
@@ -610,7 +612,7 @@ check_time_sync() {
         systemctl enable --now chrony >/dev/null 2>&1 || true
     fi
     chronyc -a makestep >/dev/null 2>&1 || true
-    chronyc waitsync 10 >/dev/null 2>&1 || warn "clock not synchronised yet (chronyc waitsync)"
+    chronyc waitsync 10 0 0 1 >/dev/null 2>&1 || warn "clock not synchronised yet (chronyc waitsync)"
 }
 
 # --- smoke checks --------------------------------------------------------------------------------
