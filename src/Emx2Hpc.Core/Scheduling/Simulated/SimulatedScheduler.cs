@@ -126,23 +126,14 @@ public sealed class SimulatedScheduler : IScheduler
         return job;
     }
 
-    private SchedulerJobInfo Describe(SimulatedJobRecord job, DateTimeOffset now)
+    /// <summary>Reported exactly as a sacct row with our tags would be, so the Slurm state map and row handling
+    /// are the ones exercised.</summary>
+    private static SchedulerJobInfo Describe(SimulatedJobRecord job, DateTimeOffset now)
     {
-        var map = SlurmStateMap.Map(job.RawState, job.ExitCode, SlurmStateSource.Accounting);
-        return new SchedulerJobInfo
-        {
-            SchedulerJobId = job.Id,
-            Emx2JobId = job.Emx2JobId,
-            RawState = job.RawState,
-            State = map.State,
-            Notable = map.Notable,
-            ExitCode = job.ExitCode,
-            Reason = "None",
-            Node = job.StartedAt is null ? null : "simulated",
-            Elapsed = Elapsed(job, now),
-            CancelledBy = map.CancelledBy,
-            FailureCode = map.FailureCode,
-        };
+        var row = new SlurmJobRow(job.Id, job.RawState, job.ExitCode, Reason: "None",
+            Node: job.StartedAt is null ? null : "simulated", Elapsed: Elapsed(job, now),
+            Comment: JobTag.Comment(job.Emx2JobId), Name: JobTag.JobName(job.Emx2JobId));
+        return SlurmJobInfoFactory.Create(job.Id, [row], SlurmStateSource.Accounting)!;
     }
 
     private bool PurgeIfExpired(SimulatedJobRecord job, DateTimeOffset now)

@@ -23,8 +23,8 @@ internal static class ApptainerModeBody
         ScriptValueGuard.NoNul(x.ContainerEntrypoint, "execution.container_entrypoint");
 
         var d = spec.Directories;
-        var envFileLines = new List<string> { Assignment("HPC_PARAMETERS", spec.ParametersJson) };
-        envFileLines.AddRange(JobEnvironment.Ordered(spec).Select(e => Assignment(e.Key, e.Value)));
+        var envFileLines = new List<string> { PosixShell.Export("HPC_PARAMETERS", spec.ParametersJson) };
+        envFileLines.AddRange(JobEnvironment.Ordered(spec).Select(e => PosixShell.Export(e.Key, e.Value)));
 
         yield return "stdout_log=" + PosixShell.Quote(Path.Combine(d.Output, "container-stdout.log"));
         yield return "stderr_log=" + PosixShell.Quote(Path.Combine(d.Output, "container-stderr.log"));
@@ -48,8 +48,6 @@ internal static class ApptainerModeBody
         yield return "fi";
         yield return "exit \"$status\"";
     }
-
-    private static string Assignment(string name, string value) => $"export {name}={PosixShell.Quote(value)}";
 
     private static string BindList(BatchJobSpec spec)
     {

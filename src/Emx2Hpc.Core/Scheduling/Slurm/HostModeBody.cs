@@ -12,15 +12,14 @@ internal static class HostModeBody
         ScriptValueGuard.NoNul(entrypoint, "execution.host_entrypoint");
 
         var d = spec.Directories;
-        yield return Export("HPC_JOB_ID", spec.Emx2JobId);
-        yield return Export("HPC_INPUT_DIR", d.Input);
-        yield return Export("HPC_OUTPUT_DIR", d.Output);
-        yield return Export("HPC_WORK_DIR", d.Work);
-        yield return Export("HPC_PARAMETERS", spec.ParametersJson);
-        foreach (var (name, value) in JobEnvironment.Ordered(spec)) yield return Export(name, value);
+        yield return PosixShell.Export("HPC_JOB_ID", spec.Emx2JobId);
+        yield return PosixShell.Export("HPC_INPUT_DIR", d.Input);
+        yield return PosixShell.Export("HPC_OUTPUT_DIR", d.Output);
+        yield return PosixShell.Export("HPC_WORK_DIR", d.Work);
+        yield return PosixShell.Export("HPC_PARAMETERS", spec.ParametersJson);
+        foreach (var (name, value) in JobEnvironment.Ordered(spec)) yield return PosixShell.Export(name, value);
         yield return "cd -- " + PosixShell.Quote(d.Work);
         yield return "exec " + PosixShell.QuoteAll([entrypoint, .. spec.Args]);
     }
 
-    private static string Export(string name, string value) => $"export {name}={PosixShell.Quote(value)}";
 }

@@ -11,6 +11,9 @@ public static class PosixShell
         return "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
     }
 
+    /// <summary>"export NAME='value'"; the caller has validated the name.</summary>
+    public static string Export(string name, string value) => $"export {name}={Quote(value)}";
+
     /// <summary>Quotes each word and joins them with spaces.</summary>
     public static string QuoteAll(IEnumerable<string> values) => string.Join(' ', values.Select(Quote));
 }

@@ -15,13 +15,7 @@ internal static class ScriptValueGuard
     public static void DirectiveToken(string value, string field)
     {
         if (value.Length == 0) throw Reject(field, "is empty");
-        foreach (var c in value)
-        {
-            if (c is '\n' or '\r' or '\0') throw Reject(field, "contains a line break or NUL");
-            if (char.IsControl(c) || char.IsWhiteSpace(c)) throw Reject(field, "contains whitespace or a control character");
-            if (c is '\'' or '"' or '\\' or '`' or '#')
-                throw Reject(field, $"contains '{c}', which #SBATCH lines do not pass through unchanged");
-        }
+        CheckDirectiveCharacters(value, field, allowBlanks: false);
     }
 
     /// <summary>A job directory: an absolute plain token without '%' (sbatch expands %-patterns in file names; the
@@ -41,14 +35,20 @@ internal static class ScriptValueGuard
     public static void DirectiveLine(string value, string field)
     {
         if (string.IsNullOrWhiteSpace(value)) throw Reject(field, "is empty");
+        CheckDirectiveCharacters(value, field, allowBlanks: true);
+        if (!value.TrimStart().StartsWith('-')) throw Reject(field, $"must be an sbatch option starting with '-' (got '{value}')");
+    }
+
+    private static void CheckDirectiveCharacters(string value, string field, bool allowBlanks)
+    {
         foreach (var c in value)
         {
             if (c is '\n' or '\r' or '\0') throw Reject(field, "contains a line break or NUL");
-            if (char.IsControl(c) && c != '\t') throw Reject(field, "contains a control character");
+            if (allowBlanks && c is ' ' or '\t') continue;
+            if (char.IsControl(c) || char.IsWhiteSpace(c)) throw Reject(field, "contains whitespace or a control character");
             if (c is '\'' or '"' or '\\' or '`' or '#')
                 throw Reject(field, $"contains '{c}', which #SBATCH lines do not pass through unchanged");
         }
-        if (!value.TrimStart().StartsWith('-')) throw Reject(field, $"must be an sbatch option starting with '-' (got '{value}')");
     }
 
     public static JobRejectedException Reject(string field, string problem) => new($"{field}: {problem}");

@@ -60,28 +60,16 @@ public sealed class SlurmCli : IScheduler
         if (wanted.Count == 0) return result;
 
         var live = await SqueueAsync(ct).ConfigureAwait(false);
-        var finishedLive = new Dictionary<string, SchedulerJobInfo>(StringComparer.Ordinal);
-        var notLive = new List<string>();
+        var fromSqueue = wanted.ToDictionary(id => id,
+            id => SlurmJobInfoFactory.Create(id, live.Where(r => r.Id.BelongsTo(id)), SlurmStateSource.Live), StringComparer.Ordinal);
+        var notInProgress = wanted.Where(id => !InProgress(fromSqueue[id])).ToList();
+        var accounting = notInProgress.Count > 0 && _options.UseAccounting
+            ? await SacctAsync(["-j", string.Join(',', notInProgress)], ct).ConfigureAwait(false)
+            : [];
         foreach (var id in wanted)
         {
-            var info = SlurmJobInfoFactory.Create(id, live.Where(r => r.Id.BelongsTo(id)), SlurmStateSource.Live);
-            if (info is not null && !SlurmStateMap.IsTerminal(info.State)) result[id] = info;
-            else
-            {
-                // A finished job still held by the controller: sacct has its exit code, squeue does not.
-                if (info is not null) finishedLive[id] = info;
-                notLive.Add(id);
-            }
-        }
-
-        var accounting = notLive.Count > 0 && _options.UseAccounting
-            ? await SacctAsync(["-j", string.Join(',', notLive)], ct).ConfigureAwait(false)
-            : [];
-        foreach (var id in notLive)
-        {
-            var info = SlurmJobInfoFactory.Create(id, accounting.Where(r => r.Id.BelongsTo(id)), SlurmStateSource.Accounting);
-            if (info is not null) result[id] = info;
-            else if (finishedLive.TryGetValue(id, out var fromSqueue)) result[id] = fromSqueue;
+            var fromSacct = SlurmJobInfoFactory.Create(id, accounting.Where(r => r.Id.BelongsTo(id)), SlurmStateSource.Accounting);
+            if (Verdict(fromSqueue[id], fromSacct) is { } info) result[id] = info;
         }
         return result;
     }
@@ -100,9 +88,7 @@ public sealed class SlurmCli : IScheduler
         {
             var fromSqueue = SlurmJobInfoFactory.Create(id, live.Where(r => r.Id.BaseId == id), SlurmStateSource.Live);
             var fromSacct = SlurmJobInfoFactory.Create(id, accounting.Where(r => r.Id.BaseId == id), SlurmStateSource.Accounting);
-            // Same precedence as QueryAsync: squeue for jobs still in progress, sacct for the final word.
-            var info = fromSqueue is not null && !SlurmStateMap.IsTerminal(fromSqueue.State) ? fromSqueue : fromSacct ?? fromSqueue;
-            if (info is not null) jobs.Add(info);
+            if (Verdict(fromSqueue, fromSacct) is { } info) jobs.Add(info);
         }
         return jobs;
     }
@@ -122,6 +108,13 @@ public sealed class SlurmCli : IScheduler
             throw new SchedulerUnavailableException($"scancel could not reach Slurm (exit {result.ExitCode}): {stderr}");
         throw new SchedulerException($"scancel {id} failed (exit {result.ExitCode}): {stderr}");
     }
+
+    private static bool InProgress(SchedulerJobInfo? info) => info is not null && !SlurmStateMap.IsTerminal(info.State);
+
+    /// <summary>squeue speaks for jobs still in progress; for finished ones sacct has the final word (squeue prints
+    /// no exit code), and squeue's terminal row is the fallback while accounting has not caught up.</summary>
+    private static SchedulerJobInfo? Verdict(SchedulerJobInfo? fromSqueue, SchedulerJobInfo? fromSacct) =>
+        InProgress(fromSqueue) ? fromSqueue : fromSacct ?? fromSqueue;
 
     private async Task<IReadOnlyList<SlurmJobRow>> SqueueAsync(CancellationToken ct)
     {
