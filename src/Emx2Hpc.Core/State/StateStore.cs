@@ -74,18 +74,21 @@ public sealed partial class StateStore : IDisposable
 
     private static void Migrate(SqliteConnection db)
     {
-        var version = Convert.ToInt32(Scalar(db, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
-        if (version > Schema.Current)
-            throw new InvalidOperationException($"state database schema v{version} is newer than this build (v{Schema.Current}); upgrade emx2-hpc");
-        for (var v = version; v < Schema.Current; v++)
+        // The version is read inside the write transaction: cron runs starting together on a new database all
+        // open it before any of them holds the cycle lock, and a version read before waiting for the write lock
+        // would be stale by the time it is granted ("table meta already exists").
+        while (true)
         {
-            using var tx = db.BeginTransaction();
-            using (var cmd = db.CreateCommand())
-            {
-                cmd.Transaction = tx;
-                cmd.CommandText = Schema.Migrations[v] + $"\nPRAGMA user_version={v + 1};";
-                cmd.ExecuteNonQuery();
-            }
+            using var tx = db.BeginTransaction(deferred: false);
+            using var cmd = db.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "PRAGMA user_version;";
+            var version = Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (version > Schema.Current)
+                throw new InvalidOperationException($"state database schema v{version} is newer than this build (v{Schema.Current}); upgrade emx2-hpc");
+            if (version == Schema.Current) return;
+            cmd.CommandText = Schema.Migrations[version] + $"\nPRAGMA user_version={version + 1};";
+            cmd.ExecuteNonQuery();
             tx.Commit();
         }
     }
