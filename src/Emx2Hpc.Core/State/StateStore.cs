@@ -39,13 +39,29 @@ public sealed partial class StateStore : IDisposable
         }
         catch (SqliteException ex) when (IsCorruption(ex))
         {
-            quarantined = Quarantine(full);
-            log.Warn($"state database {full} is corrupt ({ex.Message}); moved to {quarantined} and starting empty",
-                ("state_db", full));
-            var db = OpenAndMigrate(full);
-            return new StateStore(full, db, log, true, quarantined);
+            // Stores are opened before the cycle lock is taken, so overlapping cron runs all meet the corrupt file.
+            // Only the lock holder may move it aside, and only if it is still corrupt: otherwise a second run would
+            // quarantine the fresh database the first one has just created and is running its cycle on.
+            using var guard = CycleLock.TryAcquire(CycleLock.PathFor(full), QuarantineLockWait, out var holder)
+                ?? throw new IOException($"state database {full} is corrupt ({ex.Message}) and another cycle holds its lock " +
+                                         $"({holder ?? "holder unknown"}); not moving it aside under a running cycle");
+            try
+            {
+                var db = OpenAndMigrate(full);
+                return new StateStore(full, db, log, IsEmpty(db), null); // another run recreated it while we waited
+            }
+            catch (SqliteException again) when (IsCorruption(again))
+            {
+                quarantined = Quarantine(full);
+                log.Warn($"state database {full} is corrupt ({ex.Message}); moved to {quarantined} and starting empty",
+                    ("state_db", full));
+                var db = OpenAndMigrate(full);
+                return new StateStore(full, db, log, true, quarantined);
+            }
         }
     }
+
+    private static readonly TimeSpan QuarantineLockWait = TimeSpan.FromSeconds(30);
 
     private static SqliteConnection OpenAndMigrate(string full)
     {
