@@ -15,7 +15,7 @@ internal sealed record PlannedJob(string Id, string ExpectedStatus, int Steps, b
 /// the next).</summary>
 internal static class JobMix
 {
-    public static async Task<IReadOnlyList<PlannedJob>> CreateAsync(FaultSite site, int count, string? processor = null)
+    public static async Task<IReadOnlyList<PlannedJob>> CreateAsync(FaultSite site, int count, string? processor = null, Func<int, int>? stepsOf = null)
     {
         var input = await site.CreateInputAsync("fault-input", new Dictionary<string, string>
         {
@@ -26,7 +26,7 @@ internal static class JobMix
         for (var i = 0; i < count; i++)
         {
             var fail = i % 5 == 3;
-            var steps = i % 4 == 1 || i == 7 ? 1 : 0;
+            var steps = stepsOf?.Invoke(i) ?? (i % 4 == 1 || i == 7 ? 1 : 0);
             var hasInputs = i % 4 == 2;
             var severalOutputs = i % 3 == 1;
             var simulate = fail
