@@ -23,9 +23,10 @@ internal static class FaultEnv
 /// fsyncs from dominating the runtime), else the system temp directory.</summary>
 internal static class FaultPaths
 {
-    public static string NewRoot(string prefix)
+    /// <param name="parent">Forced parent (live Slurm: a directory slurmd can execute scripts from).</param>
+    public static string NewRoot(string prefix, string? parent = null)
     {
-        var parent = Environment.GetEnvironmentVariable("EMX2HPC_FAULT_TMP") is { Length: > 0 } env ? env
+        parent ??= Environment.GetEnvironmentVariable("EMX2HPC_FAULT_TMP") is { Length: > 0 } env ? env
             : Directory.Exists("/dev/shm") && IsWritable("/dev/shm") ? "/dev/shm"
             : Path.GetTempPath();
         var dir = Path.Combine(parent, prefix + Guid.NewGuid().ToString("N")[..10]);

@@ -56,9 +56,11 @@ internal static class KillCampaign
 
     public sealed record Result(FaultFigures Figures, IReadOnlyList<string> TrialLines);
 
+    private static string Truncate(string? line) => line is null ? "" : line.Length <= 160 ? line : line[..160] + "…";
+
     public static async Task<Result> RunAsync(Settings settings)
     {
-        var baseDir = FaultPaths.NewRoot(settings.RootPrefix);
+        var baseDir = FaultPaths.NewRoot(settings.RootPrefix, settings.Trial.TempParent);
         var watch = Stopwatch.StartNew();
         var figures = new FaultFigures(settings.Title);
 
@@ -103,7 +105,7 @@ internal static class KillCampaign
             var outcome = await KillTrial.RunAsync(Path.Combine(baseDir, $"trial-{plan.Index:000}"),
                 settings.Trial with { KillRun = plan.KillRun, KillDelay = delay });
             var line = $"trial {plan.Index,3}: kill run {plan.KillRun + 1} at {delay.TotalMilliseconds,5:0} ms: " +
-                       (outcome.KillLanded ? $"landed ({outcome.KillPhase})" : "too late") + "; runs " +
+                       (outcome.KillLanded ? $"landed ({outcome.KillPhase}{(outcome.KillPhase == "other" ? ": " + Truncate(outcome.Runs[plan.KillRun].LastLineBeforeKill) : "")})" : "too late") + "; runs " +
                        string.Join(" ", outcome.Runs.Select(r => $"{r.Duration.TotalSeconds:0.00}")) +
                        (outcome.Result.Orphans > 0 ? $"; {outcome.Result.Orphans} orphan(s)" : "") +
                        (outcome.Result.Clean ? "" : "; PROBLEMS (files kept in " + outcome.Root + ")");

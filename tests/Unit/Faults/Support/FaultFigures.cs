@@ -90,6 +90,7 @@ internal static class KillPhase
         if (line.Contains("cycle complete", StringComparison.Ordinal) || line.Contains("cycle skipped", StringComparison.Ordinal)) return "exit";
         if (line.Contains("/workers/register", StringComparison.Ordinal)) return "register";
         if (line.Contains("/complete ", StringComparison.Ordinal)) return "complete";
+        if (line.Contains("reported COMPLETED", StringComparison.Ordinal) || line.Contains("reported FAILED", StringComparison.Ordinal)) return "complete";
         if (line.Contains("reported ", StringComparison.Ordinal) || line.Contains("/transition ", StringComparison.Ordinal)) return "report";
         if (line.Contains("status=PENDING", StringComparison.Ordinal)) return "poll";
         if (line.Contains("/api/hpc/jobs?status=", StringComparison.Ordinal) || line.Contains("adopted", StringComparison.Ordinal)) return "reconcile";

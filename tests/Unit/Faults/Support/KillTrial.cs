@@ -25,6 +25,12 @@ internal static class KillTrial
         /// <summary>Pause between runs (live Slurm: let jobs progress between cron runs).</summary>
         public TimeSpan Pause { get; init; } = TimeSpan.Zero;
         public string? Processor { get; init; }
+        /// <summary>Parent of the trial directories (null: <see cref="FaultPaths"/> decides).</summary>
+        public string? TempParent { get; init; }
+        /// <summary>Scheduler submissions per EMX2 job id (live Slurm: from accounting); null: submissions.log.</summary>
+        public Func<IReadOnlyList<PlannedJob>, Task<IReadOnlyDictionary<string, int>>>? CountSubmissions { get; init; }
+        /// <summary>Upper bound of a whole trial (live Slurm jobs take real time).</summary>
+        public TimeSpan? Deadline { get; init; }
     }
 
     public static async Task<TrialOutcome> RunAsync(string root, Options options)
@@ -35,7 +41,8 @@ internal static class KillTrial
         var problems = new List<string>();
         var landed = false;
         string? phase = null;
-        for (var i = 0; i < options.MaxRuns; i++)
+        var deadline = options.Deadline is { } limit ? DateTime.UtcNow + limit : DateTime.MaxValue;
+        for (var i = 0; i < options.MaxRuns && DateTime.UtcNow < deadline; i++)
         {
             var kill = i == options.KillRun;
             var run = await Daemon.OnceAsync(site.ConfigPath, kill ? options.KillDelay : null, simulate: options.Simulate);
@@ -52,7 +59,8 @@ internal static class KillTrial
             if (i >= (options.KillRun ?? -1) && AllTerminal(site, jobs)) break;
             if (options.Pause > TimeSpan.Zero) await Task.Delay(options.Pause);
         }
-        var verdict = TrialVerifier.Verify(site, jobs);
+        var counts = options.CountSubmissions is { } count ? await count(jobs) : null;
+        var verdict = TrialVerifier.Verify(site, jobs, submissions: counts);
         if (problems.Count > 0)
             verdict = verdict with { Violations = verdict.Violations + problems.Count, Problems = [.. verdict.Problems, .. problems] };
         return new TrialOutcome(verdict, landed, phase, runs, root);

@@ -20,11 +20,13 @@ internal static class TrialVerifier
 {
     private static readonly string[] HappyPath = [JobStatus.Pending, JobStatus.Claimed, JobStatus.Submitted, JobStatus.Started];
 
-    public static TrialResult Verify(FaultSite site, IReadOnlyList<PlannedJob> jobs, bool requireOneSubmission = true)
+    /// <param name="submissions">Scheduler submissions per EMX2 job id; default: the simulated scheduler's log.</param>
+    public static TrialResult Verify(FaultSite site, IReadOnlyList<PlannedJob> jobs, bool requireOneSubmission = true,
+        IReadOnlyDictionary<string, int>? submissions = null)
     {
         var problems = new List<string>();
         int lost = 0, duplicated = 0, orphans = 0, violations = 0;
-        var submissions = site.SubmissionsPerJob();
+        submissions ??= site.SubmissionsPerJob();
         var schedulerJobs = site.SchedulerJobsPerJob();
         var artifactsByJob = site.Server.ListArtifacts()
             .Select(a => (Artifact: a, JobId: MetadataString(a, "job_id")))
