@@ -96,7 +96,8 @@ internal static class KillPhase
         if (line.Contains("/api/hpc/jobs?status=", StringComparison.Ordinal) || line.Contains("adopted", StringComparison.Ordinal)) return "reconcile";
         if (line.Contains("/claim ", StringComparison.Ordinal) || line.Contains("claimed job", StringComparison.Ordinal)) return "claim";
         if (line.Contains("staged input", StringComparison.Ordinal) || (line.Contains("GET /api/hpc/artifacts/", StringComparison.Ordinal))) return "staging";
-        if (line.Contains("submitted", StringComparison.Ordinal)) return "submit";
+        if (line.Contains("submitted", StringComparison.Ordinal) || line.Contains("command=sbatch", StringComparison.Ordinal)) return "submit";
+        if (line.Contains("command=squeue", StringComparison.Ordinal) || line.Contains("command=sacct", StringComparison.Ordinal)) return "monitor";
         if (line.Contains("POST /api/hpc/artifacts", StringComparison.Ordinal) || line.Contains("PUT /api/hpc/artifacts/", StringComparison.Ordinal)
             || line.Contains("committed ", StringComparison.Ordinal)) return "upload";
         if (line.Contains("started (", StringComparison.Ordinal) || line.Contains("finished as", StringComparison.Ordinal)) return "monitor";
