@@ -52,6 +52,9 @@ internal static class KillCampaign
         public required KillTrial.Options Trial { get; init; }
         /// <summary>Share of trials whose kill hits the second run (the one finishing the multi-step jobs).</summary>
         public double SecondRunShare { get; init; } = 0.25;
+        /// <summary>Share of kills aimed at process start-up (nothing has happened yet: the cheapest phase to test,
+        /// and a uniform delay over the whole run would put a third of the kills there).</summary>
+        public double StartupShare { get; init; } = 0.1;
     }
 
     public sealed record Result(FaultFigures Figures, IReadOnlyList<string> TrialLines);
@@ -85,19 +88,20 @@ internal static class KillCampaign
         }
         var runsToCalibrate = Math.Min(2, calibrations.Min(c => c.RunCount));
         var lengths = Enumerable.Range(0, runsToCalibrate)
-            .Select(r => new RunLength(calibrations.Select(c => c.Runs[r].Duration)))
+            .Select(r => new RunLength(calibrations.Select(c => c.Runs[r])))
             .ToList();
         figures.Notes.Add($"calibration (no kill, {calibrations.Length} at once): runs to converge {string.Join("/", calibrations.Select(c => c.RunCount))}; " +
-                          $"median length of run 1{(lengths.Count > 1 ? " and run 2" : "")}: {string.Join(", ", lengths.Select(d => $"{d.Median.TotalSeconds:0.00} s"))}; " +
-                          $"each trial kills run 1 ({1 - settings.SecondRunShare:P0}) or run 2 ({settings.SecondRunShare:P0}) at a seeded fraction of that " +
-                          "run's median length (updated with every undisturbed run 1 seen since)");
+                          $"median length of run 1{(lengths.Count > 1 ? " and run 2" : "")}: {string.Join(", ", lengths.Select(d => $"{d.Median.TotalSeconds:0.00} s (first log line at {d.Startup.TotalSeconds:0.00} s)"))}; " +
+                          $"each trial kills run 1 ({1 - settings.SecondRunShare:P0}) or run 2 ({settings.SecondRunShare:P0}): {settings.StartupShare:P0} of the kills " +
+                          "at a uniform delay within process start-up (before the first log line), the rest uniform over the rest of the run " +
+                          "(medians, updated with every undisturbed run 1 seen since)");
 
         // Every random draw happens here, in order, so a seed names the same campaign whatever the parallelism.
         var rng = new Random(settings.Seed);
         var plans = Enumerable.Range(0, settings.Trials).Select(t =>
         {
             var killRun = lengths.Count > 1 && rng.NextDouble() < settings.SecondRunShare ? 1 : 0;
-            return (Index: t, KillRun: killRun, Fraction: rng.NextDouble());
+            return (Index: t, KillRun: killRun, InStartup: rng.NextDouble() < settings.StartupShare, Fraction: rng.NextDouble());
         }).ToList();
 
         var lines = new string[plans.Count];
@@ -105,7 +109,7 @@ internal static class KillCampaign
         await Parallel.ForEachAsync(plans, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallel }, async (plan, _) =>
         {
             TimeSpan delay;
-            lock (gate) delay = plan.Fraction * lengths[plan.KillRun].Median;
+            lock (gate) delay = lengths[plan.KillRun].Delay(plan.InStartup, plan.Fraction);
             var outcome = await KillTrial.RunAsync(Path.Combine(baseDir, $"trial-{plan.Index:000}"),
                 settings.Trial with { KillRun = plan.KillRun, KillDelay = delay });
             var line = $"trial {plan.Index,3}: kill run {plan.KillRun + 1} at {delay.TotalMilliseconds,5:0} ms: " +
@@ -116,7 +120,7 @@ internal static class KillCampaign
             lock (gate)
             {
                 lines[plan.Index] = line;
-                if (plan.KillRun > 0) lengths[0].Add(outcome.Runs[0].Duration);
+                if (plan.KillRun > 0) lengths[0].Add(outcome.Runs[0]);
                 figures.Trials++;
                 figures.Add(outcome.Result);
                 figures.DaemonRuns += outcome.RunCount;
@@ -143,12 +147,31 @@ internal static class KillCampaign
     }
 }
 
-/// <summary>Median of the observed lengths of one run of a trial (the daemon's speed follows the machine's load).</summary>
-internal sealed class RunLength(IEnumerable<TimeSpan> seed)
+/// <summary>Observed lengths of one run of a trial, and when it logged its first line (end of start-up): medians,
+/// because the daemon's speed follows the machine's load.</summary>
+internal sealed class RunLength
 {
-    private readonly List<TimeSpan> _samples = [.. seed];
+    private readonly List<TimeSpan> _lengths = [];
+    private readonly List<TimeSpan> _startups = [];
 
-    public void Add(TimeSpan sample) => _samples.Add(sample);
+    public RunLength(IEnumerable<DaemonRun> seed)
+    {
+        foreach (var run in seed) Add(run);
+    }
 
-    public TimeSpan Median => _samples.Order().ElementAt(_samples.Count / 2);
+    public void Add(DaemonRun run)
+    {
+        _lengths.Add(run.Duration);
+        if (run.Lines.Count > 0) _startups.Add(run.Lines[0].At);
+    }
+
+    public TimeSpan Median => _lengths.Order().ElementAt(_lengths.Count / 2);
+    public TimeSpan Startup => _startups.Count == 0 ? TimeSpan.Zero : _startups.Order().ElementAt(_startups.Count / 2);
+
+    /// <summary>A delay within start-up, or within the working part of the run, at <paramref name="fraction"/> of it.</summary>
+    public TimeSpan Delay(bool inStartup, double fraction)
+    {
+        var startup = Startup < Median ? Startup : TimeSpan.Zero;
+        return inStartup ? fraction * startup : startup + fraction * (Median - startup);
+    }
 }

@@ -29,16 +29,18 @@ internal static class Daemon
 
     /// <summary>`once --simulate -c CONFIG -v` plus <paramref name="extra"/>.</summary>
     public static Task<DaemonRun> OnceAsync(string configPath, TimeSpan? killAfter = null, TimeSpan? timeout = null, bool simulate = true,
-        params string[] extra)
+        Func<string, bool>? killWhen = null, params string[] extra)
     {
         var args = new List<string> { "once" };
         if (simulate) args.Add("--simulate");
         args.AddRange(["-c", configPath, "-v"]);
         args.AddRange(extra);
-        return RunAsync(args, killAfter, timeout ?? TimeSpan.FromMinutes(2));
+        return RunAsync(args, killAfter, timeout ?? TimeSpan.FromMinutes(2), killWhen);
     }
 
-    public static async Task<DaemonRun> RunAsync(IEnumerable<string> args, TimeSpan? killAfter, TimeSpan timeout)
+    /// <param name="killWhen">SIGKILL as soon as the process writes a line matching this (from the output reader
+    /// thread, within a millisecond or so: the process may get a little further than the line).</param>
+    public static async Task<DaemonRun> RunAsync(IEnumerable<string> args, TimeSpan? killAfter, TimeSpan timeout, Func<string, bool>? killWhen = null)
     {
         var start = new ProcessStartInfo(DotnetHost)
         {
@@ -57,10 +59,17 @@ internal static class Daemon
         var lines = new List<(TimeSpan, string)>();
         var watch = new Stopwatch();
         using var process = new Process { StartInfo = start };
+        TimeSpan? killedAt = null;
         DataReceivedEventHandler collect = (_, e) =>
         {
             if (e.Data is null) return;
-            lock (lines) lines.Add((watch.Elapsed, e.Data));
+            var at = watch.Elapsed;
+            if (killWhen is not null && killedAt is null && killWhen(e.Data))
+            {
+                killedAt = at;
+                try { process.Kill(entireProcessTree: false); } catch (InvalidOperationException) { }
+            }
+            lock (lines) lines.Add((at, e.Data));
         };
         process.ErrorDataReceived += collect;
         process.OutputDataReceived += collect;
@@ -70,7 +79,6 @@ internal static class Daemon
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
 
-        TimeSpan? killedAt = null;
         if (killAfter is { } delay)
         {
             using var wait = new CancellationTokenSource(delay);

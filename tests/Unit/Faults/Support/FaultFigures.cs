@@ -88,14 +88,14 @@ internal static class KillPhase
     {
         if (line is null) return "startup";
         if (line.Contains("cycle complete", StringComparison.Ordinal) || line.Contains("cycle skipped", StringComparison.Ordinal)) return "exit";
-        if (line.Contains("/workers/register", StringComparison.Ordinal)) return "register";
+        if (line.Contains("/workers/register", StringComparison.Ordinal) || line.Contains("registered worker", StringComparison.Ordinal)) return "register";
         if (line.Contains("/complete ", StringComparison.Ordinal)) return "complete";
         if (line.Contains("reported COMPLETED", StringComparison.Ordinal) || line.Contains("reported FAILED", StringComparison.Ordinal)) return "complete";
         if (line.Contains("reported ", StringComparison.Ordinal) || line.Contains("/transition ", StringComparison.Ordinal)) return "report";
         if (line.Contains("status=PENDING", StringComparison.Ordinal)) return "poll";
         if (line.Contains("/api/hpc/jobs?status=", StringComparison.Ordinal) || line.Contains("adopted", StringComparison.Ordinal)) return "reconcile";
         if (line.Contains("/claim ", StringComparison.Ordinal) || line.Contains("claimed job", StringComparison.Ordinal)) return "claim";
-        if (line.Contains("staged input", StringComparison.Ordinal) || (line.Contains("GET /api/hpc/artifacts/", StringComparison.Ordinal))) return "staging";
+        if (line.Contains("staged input", StringComparison.Ordinal) || line.Contains("input file", StringComparison.Ordinal) || (line.Contains("GET /api/hpc/artifacts/", StringComparison.Ordinal))) return "staging";
         if (line.Contains("submitted", StringComparison.Ordinal) || line.Contains("command=sbatch", StringComparison.Ordinal)) return "submit";
         if (line.Contains("command=squeue", StringComparison.Ordinal) || line.Contains("command=sacct", StringComparison.Ordinal)) return "monitor";
         if (line.Contains("POST /api/hpc/artifacts", StringComparison.Ordinal) || line.Contains("PUT /api/hpc/artifacts/", StringComparison.Ordinal)
