@@ -35,7 +35,7 @@ public sealed class KillNineHarnessTests(ITestOutputHelper output)
         output.WriteLine($"figures written to {path}");
         var f = campaign.Figures;
         Assert.True(f.Lost == 0 && f.Duplicated == 0 && f.Violations == 0, f.ToText());
-        Assert.True(trials == 0 || f.KillsLanded * 2 > f.Trials, $"fewer than half of the kills landed; the calibration is off:\n{f.ToText()}");
+        Assert.True(trials < 20 || f.KillsLanded * 2 > f.Trials, $"fewer than half of the kills landed; the calibration is off:\n{f.ToText()}");
     }
 }
 
