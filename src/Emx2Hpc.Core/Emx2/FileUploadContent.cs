@@ -1,0 +1,60 @@
+using System.Net;
+
+namespace Emx2Hpc.Core.Emx2;
+
+/// <summary>Streams exactly <c>size</c> bytes of a file in 64 KiB chunks, never holding the file in memory, and
+/// reports every chunk (progress, and the transfer idle timer). The file is opened per attempt, so a retry
+/// re-reads it from the start.</summary>
+internal sealed class FileUploadContent(string filePath, long size, Action<long> onBytesSent) : HttpContent
+{
+    private const int ChunkSize = 64 * 1024;
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        FileStream file;
+        try
+        {
+            file = new FileStream(filePath, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkSize,
+                FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new LocalFileException(ex);
+        }
+        await using (file.ConfigureAwait(false))
+        {
+            var buffer = new byte[ChunkSize];
+            long sent = 0;
+            while (sent < size)
+            {
+                int read;
+                try
+                {
+                    read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(ChunkSize, size - sent)), cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException ex)
+                {
+                    throw new LocalFileException(ex);
+                }
+                if (read == 0)
+                    throw new LocalFileException(new IOException($"{filePath} ended after {sent} of {size} bytes; it changed after it was hashed"));
+                await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                sent += read;
+                onBytesSent(sent);
+            }
+        }
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = size;
+        return true;
+    }
+}
+
+/// <summary>Marks a failure reading the local file, so the HTTP pipeline (which wraps content exceptions in
+/// HttpRequestException) reports it as the local problem it is instead of retrying it as a network error.</summary>
+internal sealed class LocalFileException(Exception inner) : IOException(inner.Message, inner);

@@ -1,0 +1,42 @@
+namespace Emx2Hpc.Core.Scheduling.Slurm;
+
+/// <summary>Builds one <see cref="SchedulerJobInfo"/> from the rows that belong to one requested id. Normally
+/// that is a single row; for an array job (or a heterogeneous job) it is one row per task or component, and the
+/// job as a whole is as far along as its least finished part: any part queued or running keeps the whole job
+/// alive (Running wins over Queued), and once all parts are final the first failure, else the first
+/// cancellation, else completion decides. Step rows ("123.batch") are ignored.</summary>
+public static class SlurmJobInfoFactory
+{
+    public static SchedulerJobInfo? Create(string schedulerJobId, IEnumerable<SlurmJobRow> rows, SlurmStateSource source)
+    {
+        var observed = rows.Where(r => !r.Id.IsStep)
+            .Select(r => (Row: r, Map: SlurmStateMap.Map(r.State, r.ExitCode, source)))
+            .ToList();
+        if (observed.Count == 0) return null;
+
+        var chosen = Pick(observed, SchedulerState.Running) ?? Pick(observed, SchedulerState.Queued)
+            ?? Pick(observed, SchedulerState.Failed) ?? Pick(observed, SchedulerState.Cancelled) ?? observed[0];
+        var (row, map) = chosen;
+        return new SchedulerJobInfo
+        {
+            SchedulerJobId = schedulerJobId,
+            Emx2JobId = observed.Select(o => o.Row.Emx2JobId).FirstOrDefault(id => id is not null),
+            RawState = row.State,
+            State = map.State,
+            Notable = observed.Any(o => o.Map.Notable),
+            ExitCode = row.ExitCode,
+            Reason = row.Reason,
+            Node = row.Node,
+            Elapsed = row.Elapsed,
+            CancelledBy = map.CancelledBy,
+            FailureCode = map.FailureCode,
+        };
+    }
+
+    private static (SlurmJobRow Row, SlurmStateMapping Map)? Pick(List<(SlurmJobRow Row, SlurmStateMapping Map)> observed, SchedulerState state)
+    {
+        foreach (var o in observed)
+            if (o.Map.State == state) return o;
+        return null;
+    }
+}
