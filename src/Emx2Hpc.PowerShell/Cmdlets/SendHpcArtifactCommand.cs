@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Emx2Hpc.Core.Operations;
+using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.PowerShell.Infrastructure;
 
@@ -42,8 +43,8 @@ public sealed class SendHpcArtifactCommand : HpcCmdlet
 
     /// <summary>managed: upload the bytes to EMX2. posix: register paths and hashes only; the files stay where they are.</summary>
     [Parameter]
-    [ValidateSet("managed", "posix")]
-    public string Residence { get; set; } = "managed";
+    [ValidateSet(ArtifactResidence.Managed, ArtifactResidence.Posix)]
+    public string Residence { get; set; } = ArtifactResidence.Managed;
 
     private protected override string? FailureErrorId => ErrorIds.UploadFailed;
 
