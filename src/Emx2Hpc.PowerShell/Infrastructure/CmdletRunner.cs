@@ -155,7 +155,9 @@ internal sealed class CmdletRunner : IDisposable
         public void Write(LogEvent e)
         {
             runner._events.Enqueue(e);
-            runner._wake.Set();
+            // Core may log while the session is disposed at pipeline end, after the runner's last drain.
+            try { runner._wake.Set(); }
+            catch (ObjectDisposedException) { }
         }
     }
 
