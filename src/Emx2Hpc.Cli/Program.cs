@@ -1,1 +1,20 @@
-System.CommandLine.RootCommand r = new("x"); return 0;
+using System.CommandLine;
+using Emx2Hpc.Cli;
+using Emx2Hpc.Cli.Commands;
+
+// emx2-hpc: console host over Emx2Hpc.Core. Commands parse options and call one Core operation each.
+var root = new RootCommand("Connects MOLGENIS EMX2 to a Slurm cluster from the head node (outbound only).");
+foreach (var option in GlobalOptions.All) root.Options.Add(option);
+root.Subcommands.Add(CheckCommand.Create());
+root.Subcommands.Add(RegisterCommand.Create());
+root.Subcommands.Add(OnceCommand.Create());
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors) Console.Error.WriteLine($"emx2-hpc: {error.Message}");
+    Console.Error.WriteLine("Try 'emx2-hpc --help'.");
+    return ExitCodes.Usage;
+}
+return await parsed.InvokeAsync();

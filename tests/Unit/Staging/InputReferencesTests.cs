@@ -114,11 +114,29 @@ public class InputReferencesTests
     [InlineData(".")]
     [InlineData("a/b")]
     [InlineData("has space")]
-    public void Unsafe_names_are_refused(string name)
+    public void Unsafe_role_names_are_refused_and_unsafe_artifact_names_give_no_alias(string name)
     {
-        var e = Assert.Throws<StagingException>(() => Parse(JsonSerializer.Serialize(new[] { new Dictionary<string, string> { ["artifact_id"] = A, ["name"] = name } })));
-        Assert.StartsWith("inputs[0].name: input name '", e.Message);
-        Assert.Throws<StagingException>(() => Parse(JsonSerializer.Serialize(new Dictionary<string, string> { [name] = A })));
+        // A mapping key is a role the job chose: refuse. An object's "name" may be the artifact's own name that
+        // EMX2 filled in: keep the input, skip the alias.
+        var e = Assert.Throws<StagingException>(() => Parse(JsonSerializer.Serialize(new Dictionary<string, string> { [name] = A })));
+        Assert.Contains("is not a safe file name", e.Message);
+        Assert.Equal([new InputReference(A, null)], Parse(JsonSerializer.Serialize(new[] { new Dictionary<string, string> { ["artifact_id"] = A, ["name"] = name } })));
+    }
+
+    [Fact]
+    public void Inputs_as_enriched_by_EMX2_are_read_as_ids()
+    {
+        // GET /jobs/{id} turns ["<id>"] into [{"id","name","type","status"}] (SERVER-SPEC §6.4).
+        var refs = Parse($"[{{\"id\":\"{A}\",\"name\":\"demo input.txt\",\"type\":\"blob\",\"status\":\"COMMITTED\"}}," +
+                         $"{{\"id\":\"{B}\",\"name\":\"reads\",\"type\":null,\"status\":\"COMMITTED\"}}]");
+        Assert.Equal([new InputReference(A, null), new InputReference(B, "reads")], refs);
+    }
+
+    [Fact]
+    public void Artifact_names_shared_by_two_inputs_give_no_alias_instead_of_failing()
+    {
+        var refs = Parse($"[{{\"artifact_id\":\"{A}\",\"name\":\"data\"}},{{\"artifact_id\":\"{B}\",\"name\":\"data\"}}]");
+        Assert.Equal([new InputReference(A, null), new InputReference(B, null)], refs);
     }
 
     [Fact]

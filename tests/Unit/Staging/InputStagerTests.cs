@@ -67,9 +67,9 @@ public class InputStagerTests
         using var f = new StagingFixture();
         var id = f.Store.AddManaged(("a.txt", "hello"));
 
-        var e = await Assert.ThrowsAsync<StagingException>(() => f.StageAsync(new[] { new { artifact_id = id, name = "../x" } }));
+        var e = await Assert.ThrowsAsync<StagingException>(() => f.StageAsync(new Dictionary<string, string> { ["../x"] = id }));
 
-        Assert.Equal("inputs[0].name: input name '../x' is not a safe file name (1-100 of A-Z a-z 0-9 . _ -, not '.' or '..')", e.Message);
+        Assert.Equal("inputs.../x: input name '../x' is not a safe file name (1-100 of A-Z a-z 0-9 . _ -, not '.' or '..')", e.Message);
         Assert.Equal(0, f.Store.GetCalls);
         Assert.Empty(f.AllEntries());
     }

@@ -1,0 +1,22 @@
+using System.CommandLine;
+using Emx2Hpc.Emulator.Demo;
+
+namespace Emx2Hpc.Cli.Commands;
+
+/// <summary>`demo`: emulator + daemon + simulated scheduler on embedded defaults; no config file needed.</summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var dir = new Option<string?>("--dir") { Description = "Work directory (default: a new temporary directory)" };
+        var command = new Command("demo", "Run one job from PENDING to COMPLETED against a built-in EMX2 emulator") { dir };
+        command.SetAction(async (parse, ct) =>
+        {
+            // The demo prints its own story on stdout; daemon logs only with -v or --json-logs.
+            var (log, _) = HostSetup.Logging(parse);
+            var daemonLog = parse.GetValue(GlobalOptions.Verbose) || parse.GetValue(GlobalOptions.JsonLogs) ? log : Core.Diagnostics.HpcLog.Null;
+            return await DemoScenario.RunAsync(Console.Out, daemonLog, parse.GetValue(dir), ct);
+        });
+        return command;
+    }
+}

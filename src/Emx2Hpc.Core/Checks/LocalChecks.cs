@@ -1,0 +1,87 @@
+using Emx2Hpc.Core.Configuration;
+using Emx2Hpc.Core.Scheduling;
+using Emx2Hpc.Core.State;
+
+namespace Emx2Hpc.Core.Checks;
+
+/// <summary>Checks that need no network: secret, state database, job directories, scheduler tools and each
+/// profile's entrypoint or image. Only what the configuration actually uses is demanded (gap 3: the Python
+/// check always wanted apptainer and every Slurm tool).</summary>
+public static class LocalChecks
+{
+    public static readonly IReadOnlyList<string> SlurmTools = ["sbatch", "squeue", "sacct", "scancel"];
+
+    public static IEnumerable<CheckResult> Run(HpcConfig config, bool simulate)
+    {
+        yield return new CheckResult("config", CheckStatus.Pass,
+            $"{config.SourcePath ?? "(built in code)"}: worker {config.Emx2.WorkerId}, {config.Profiles.Count} profiles");
+        yield return Secret(config);
+        yield return StateDatabase(config.Worker.StateDb);
+        yield return Writable("jobs directory", config.Apptainer.TmpDir);
+        if (config.Profiles.Count == 0)
+            yield return new CheckResult("profiles", CheckStatus.Warn, "no profiles configured: this worker advertises no capabilities and claims nothing");
+        if (!simulate)
+        {
+            foreach (var tool in SlurmTools)
+                yield return Tool(tool, $"needed to {(tool == "sbatch" ? "submit" : tool == "scancel" ? "cancel" : "monitor")} jobs");
+            if (config.Profiles.Any(p => p.Mode == ExecutionMode.Apptainer))
+                yield return Tool("apptainer", "needed by Apptainer profiles (looked up on compute nodes too)");
+        }
+        foreach (var profile in config.Profiles) yield return Profile(profile);
+    }
+
+    private static CheckResult Secret(HpcConfig config) => config.Emx2.Secret is null
+        ? new CheckResult("secret", CheckStatus.Fail, "no worker secret configured (emx2.worker_secret_file): EMX2 will answer 401")
+        : new CheckResult("secret", CheckStatus.Pass,
+            $"{config.Emx2.AuthMode.ToString().ToLowerInvariant()} auth, secret from {config.Emx2.SecretFile ?? "inline config"} ({config.Emx2.Secret.Length} characters)");
+
+    private static CheckResult StateDatabase(string path)
+    {
+        try
+        {
+            using var store = StateStore.Open(path);
+            return new CheckResult("state database", CheckStatus.Pass, $"{store.Path}: {store.ListJobs().Count} tracked jobs, {store.PendingReports().Count} unsent reports");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            return new CheckResult("state database", CheckStatus.Fail, $"{path}: {ex.Message}");
+        }
+    }
+
+    private static CheckResult Writable(string name, string dir)
+    {
+        try
+        {
+            Directory.CreateDirectory(dir);
+            var probe = Path.Combine(dir, $".emx2-hpc-check-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return new CheckResult(name, CheckStatus.Pass, $"{dir} is writable");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new CheckResult(name, CheckStatus.Fail, $"{dir}: {ex.Message}");
+        }
+    }
+
+    private static CheckResult Tool(string name, string why)
+    {
+        var found = ExecutableLookup.Find(name);
+        return found is null
+            ? new CheckResult(name, CheckStatus.Fail, $"not found on PATH ({why})")
+            : new CheckResult(name, CheckStatus.Pass, found);
+    }
+
+    private static CheckResult Profile(ProfileConfig profile)
+    {
+        var name = $"profile {profile.Processor}:{profile.Profile}";
+        if (profile.Mode == ExecutionMode.Host)
+            return ExecutableLookup.IsExecutable(profile.HostEntrypoint!)
+                ? new CheckResult(name, CheckStatus.Pass, $"host entrypoint {profile.HostEntrypoint}")
+                : new CheckResult(name, CheckStatus.Warn, $"host entrypoint {profile.HostEntrypoint} is not an executable file on this node (it must exist on compute nodes)");
+        var image = profile.SifImage!;
+        return File.Exists(image) || Directory.Exists(image)
+            ? new CheckResult(name, CheckStatus.Pass, $"apptainer image {image}, entrypoint {profile.ContainerEntrypoint}")
+            : new CheckResult(name, CheckStatus.Warn, $"apptainer image {image} not found on this node (it must exist on compute nodes)");
+    }
+}

@@ -1,0 +1,26 @@
+namespace Emx2Hpc.Core.Cycle;
+
+/// <summary>What one cycle did, for the CLI's summary line, Invoke-HpcCycle's output object and tests.</summary>
+public sealed record CycleReport
+{
+    /// <summary>Another cycle held the lock; nothing was done (not an error: cron overlap).</summary>
+    public bool Skipped { get; init; }
+    public string? SkipReason { get; init; }
+    public bool Registered { get; init; }
+    public int Claimed { get; init; }
+    public int Submitted { get; init; }
+    public int Finished { get; init; }
+    public int ReportsDelivered { get; init; }
+    public int ReportsPending { get; init; }
+    public int TrackedJobs { get; init; }
+    /// <summary>Steps that failed, in order, with their error. Empty on a clean cycle.</summary>
+    public IReadOnlyList<string> Errors { get; init; } = [];
+    /// <summary>True when EMX2 could not be reached or refused our credentials: cron should see a failure.</summary>
+    public bool Emx2Unreachable { get; init; }
+    public TimeSpan Duration { get; init; }
+
+    public override string ToString() => Skipped
+        ? $"cycle skipped: {SkipReason}"
+        : $"cycle complete: {TrackedJobs} active jobs, claimed {Claimed}, submitted {Submitted}, finished {Finished}, " +
+          $"reports delivered {ReportsDelivered}, pending {ReportsPending}{(Errors.Count > 0 ? $", {Errors.Count} errors" : "")} ({Duration.TotalSeconds:0.0}s)";
+}

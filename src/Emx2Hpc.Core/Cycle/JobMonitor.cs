@@ -1,0 +1,108 @@
+using Emx2Hpc.Core.Protocol;
+using Emx2Hpc.Core.Scheduling;
+using Emx2Hpc.Core.State;
+
+namespace Emx2Hpc.Core.Cycle;
+
+/// <summary>Looks at every submitted job with one batched scheduler query (gap 30) and turns what it sees into
+/// local phase changes plus queued reports. An unreachable scheduler changes nothing (a restarting slurmctld
+/// must not fail jobs); a job missing from both squeue and sacct gets a grace period, never success.</summary>
+internal sealed class JobMonitor(CycleContext ctx, ProgressRelay progress, JobFinisher finisher)
+{
+    public async Task MonitorAsync(CancellationToken ct)
+    {
+        var active = ctx.Store.ListJobs().Where(j => j.Phase is LocalPhase.Submitted or LocalPhase.Running && j.SchedulerJobId is not null).ToList();
+        if (active.Count == 0) return;
+        IReadOnlyDictionary<string, SchedulerJobInfo> snapshot;
+        try
+        {
+            snapshot = await ctx.Scheduler.QueryAsync(active.Select(j => j.SchedulerJobId!).ToList(), ct);
+        }
+        catch (SchedulerUnavailableException ex)
+        {
+            ctx.Log.Warn($"scheduler unavailable, job states unchanged this cycle: {ex.Message}");
+            return;
+        }
+        foreach (var job in active)
+        {
+            if (snapshot.TryGetValue(job.SchedulerJobId!, out var info)) Observe(job, info);
+            else Missing(job);
+        }
+    }
+
+    private void Missing(TrackedJob job)
+    {
+        var since = job.UnknownSinceUtc ?? ctx.Now;
+        if (job.UnknownSinceUtc is null)
+        {
+            ctx.Store.Upsert(job with { UnknownSinceUtc = since });
+            ctx.Log.Warn($"scheduler job {job.SchedulerJobId} of job {job.JobId} is in neither the queue nor accounting; waiting {ctx.UnknownGrace.TotalSeconds:0} s",
+                ("job_id", job.JobId), ("slurm_job_id", job.SchedulerJobId));
+        }
+        else if (ctx.Now - since > ctx.UnknownGrace)
+        {
+            finisher.Decide(job, JobStatus.Failed,
+                $"scheduler job {job.SchedulerJobId} not visible in squeue or sacct after {ctx.UnknownGrace.TotalSeconds:0}s grace", collectOutputs: true);
+        }
+    }
+
+    private void Observe(TrackedJob job, SchedulerJobInfo info)
+    {
+        if (job.UnknownSinceUtc is not null) job = job with { UnknownSinceUtc = null };
+        switch (info.State)
+        {
+            case SchedulerState.Queued:
+                ctx.Store.Upsert(job);
+                NotableReport(job, info);
+                break;
+            case SchedulerState.Running:
+                if (job.Emx2Status == JobStatus.Submitted) job = Started(job, info.Detail);
+                else ctx.Store.Upsert(job);
+                NotableReport(job, info);
+                progress.Relay(job);
+                break;
+            default:
+                // Fast jobs finish between two passes: EMX2 needs STARTED before COMPLETED/FAILED (not before
+                // CANCELLED, which SUBMITTED may reach directly).
+                if (job.Emx2Status == JobStatus.Submitted && info.State != SchedulerState.Cancelled)
+                    job = Started(job, $"slurm_state={info.RawState} (fast job, retroactive STARTED)");
+                if (job.Emx2Status == JobStatus.Started) job = progress.Relay(job);
+                var status = info.State switch
+                {
+                    SchedulerState.Completed => JobStatus.Completed,
+                    SchedulerState.Cancelled => JobStatus.Cancelled,
+                    _ => JobStatus.Failed,
+                };
+                finisher.Decide(job, status, info.Detail, collectOutputs: true);
+                break;
+        }
+    }
+
+    private TrackedJob Started(TrackedJob job, string detail)
+    {
+        var next = job with { Phase = LocalPhase.Running, Emx2Status = JobStatus.Started };
+        ctx.Store.InTransaction(tx =>
+        {
+            tx.Upsert(next);
+            Reports.Enqueue(tx, job.JobId, ReportKind.Transition, Reports.Transition(ctx, JobStatus.Started, detail, job.SchedulerJobId));
+        });
+        ctx.Log.Info($"job {job.JobId} started ({detail})", ("job_id", job.JobId), ("slurm_job_id", job.SchedulerJobId));
+        return next;
+    }
+
+    /// <summary>SUSPENDED, REQUEUED, PREEMPTED and friends are worth telling EMX2 about even though the status
+    /// does not change: once per new state, then at most once per queue_report_interval_seconds.</summary>
+    private void NotableReport(TrackedJob job, SchedulerJobInfo info)
+    {
+        if (!info.Notable) return;
+        var interval = TimeSpan.FromSeconds(ctx.Config.Worker.QueueReportIntervalSeconds);
+        var changed = job.LastNotableState != info.RawState;
+        var due = job.LastNotableReportUtc is null || (interval > TimeSpan.Zero && ctx.Now - job.LastNotableReportUtc >= interval);
+        if (!changed && !due) return;
+        ctx.Store.InTransaction(tx =>
+        {
+            tx.Upsert(job with { LastNotableState = info.RawState, LastNotableReportUtc = ctx.Now });
+            Reports.Enqueue(tx, job.JobId, ReportKind.Transition, Reports.Transition(ctx, job.Emx2Status, info.Detail));
+        });
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Emx2Hpc.Core.Configuration;
+using Emx2Hpc.Core.Emx2;
+using Emx2Hpc.Core.Protocol;
+using Emx2Hpc.Core.Protocol.Dtos;
+using Emx2Hpc.Core.Scheduling;
+using Emx2Hpc.Core.State;
+
+namespace Emx2Hpc.Core.Cycle;
+
+/// <summary>Finds PENDING jobs for each configured profile and claims as many as local capacity allows.
+/// A claimed job is written to the store immediately; if the process dies before that write, the next
+/// reconciliation adopts it from EMX2 (it is CLAIMED by this worker there).</summary>
+internal sealed class JobPoller(CycleContext ctx)
+{
+    public async Task<int> PollAsync(CancellationToken ct, int? maxJobs = null)
+    {
+        var capacity = ctx.Config.Worker.MaxConcurrentJobs - ctx.Store.ListJobs().Count;
+        if (maxJobs is { } max) capacity = Math.Min(capacity, max);
+        var claimed = 0;
+        foreach (var profile in ctx.Config.Profiles)
+        {
+            if (capacity - claimed <= 0 || ct.IsCancellationRequested) break;
+            // A job without a profile is served by the processor's "default" profile; EMX2 cannot filter for
+            // a null profile, so list by processor and keep the profile-less ones.
+            var query = profile.Profile == "default"
+                ? new JobQuery { Status = JobStatus.Pending, Processor = profile.Processor }
+                : new JobQuery { Status = JobStatus.Pending, Processor = profile.Processor, Profile = profile.Profile };
+            foreach (var job in await ctx.Client.ListAllJobsAsync(query, ct))
+            {
+                if (capacity - claimed <= 0 || ct.IsCancellationRequested) break;
+                if (profile.Profile == "default" && !string.IsNullOrEmpty(job.Profile) && job.Profile != "default") continue;
+                if (ctx.Store.GetJob(job.Id) is not null || ctx.Store.IsFinished(job.Id)) continue;
+                var result = await TryClaimAsync(job, profile, ct);
+                if (result == ClaimOutcome.Claimed) claimed++;
+                if (result == ClaimOutcome.AtCapacity) return claimed;
+            }
+        }
+        return claimed;
+    }
+
+    /// <summary>Claims one named job (Receive-HpcJob -Id). Errors surface to the caller instead of being skipped.</summary>
+    public async Task<JobDto> ClaimByIdAsync(string jobId, CancellationToken ct)
+    {
+        if (ctx.Store.GetJob(jobId) is not null) throw new InvalidOperationException($"job {jobId} is already claimed and tracked by this worker");
+        var job = await ctx.Client.GetJobAsync(jobId, ct);
+        var profile = ctx.Config.FindProfile(job.Processor ?? "", job.Profile)
+            ?? throw new InvalidOperationException($"no profile configured for {job.Processor}:{job.Profile ?? "default"}; this worker cannot run job {jobId}");
+        var claimed = await ctx.Client.ClaimAsync(jobId, ct);
+        Track(claimed, profile);
+        return claimed;
+    }
+
+    private enum ClaimOutcome { Claimed, Lost, AtCapacity }
+
+    private async Task<ClaimOutcome> TryClaimAsync(JobDto job, ProfileConfig profile, CancellationToken ct)
+    {
+        if (!Guid.TryParseExact(job.Id, "D", out _))
+        {
+            ctx.Log.Error($"EMX2 offered a job whose id is not a UUID ({job.Id.Length} chars); not claiming it");
+            return ClaimOutcome.Lost;
+        }
+        JobDto claimed;
+        try
+        {
+            claimed = await ctx.Client.ClaimAsync(job.Id, ct);
+        }
+        catch (Emx2ConflictException ex)
+        {
+            ctx.Log.Debug($"claim of job {job.Id} refused: {ex.Detail}", ("job_id", job.Id));
+            return ex.Detail?.Contains("max_concurrent_jobs", StringComparison.Ordinal) == true ? ClaimOutcome.AtCapacity : ClaimOutcome.Lost;
+        }
+        catch (Emx2NotFoundException)
+        {
+            return ClaimOutcome.Lost;
+        }
+        Track(claimed, profile);
+        return ClaimOutcome.Claimed;
+    }
+
+    private void Track(JobDto claimed, ProfileConfig profile)
+    {
+        ctx.Store.Upsert(new TrackedJob
+        {
+            JobId = claimed.Id, Processor = claimed.Processor, Profile = claimed.Profile, Phase = LocalPhase.Claimed,
+            Emx2Status = JobStatus.Claimed,
+            ClaimedAtUtc = ctx.Client.ServerClock.ToUtc(claimed.ClaimedAt) ?? ctx.Now,
+            TimeoutSeconds = claimed.TimeoutSeconds, SubmissionTimeoutSeconds = profile.SubmissionTimeoutSeconds,
+            JobJson = JsonSerializer.Serialize(claimed, JsonDefaults.Options),
+            WorkDir = JobDirectories.For(ctx.JobsRoot, claimed.Id).Root,
+        });
+        ctx.Log.Info($"claimed job {claimed.Id} ({claimed.Processor}:{claimed.Profile ?? "default"})", ("job_id", claimed.Id));
+    }
+}

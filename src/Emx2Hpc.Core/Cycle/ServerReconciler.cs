@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Emx2Hpc.Core.Emx2;
+using Emx2Hpc.Core.Protocol;
+using Emx2Hpc.Core.Protocol.Dtos;
+using Emx2Hpc.Core.Scheduling;
+using Emx2Hpc.Core.State;
+
+namespace Emx2Hpc.Core.Cycle;
+
+/// <summary>EMX2 is the system of record. Every cycle this compares the jobs EMX2 says this worker holds with
+/// the local rows: jobs EMX2 ended or took away are retired (and their scheduler jobs cancelled); jobs EMX2 says
+/// are ours but we do not track — a crash between claim and write, or a lost state database — are adopted,
+/// using the scheduler's tagged jobs to find what already runs (gap 28: the full job is re-read, so inputs,
+/// parameters and submit_user are not lost).</summary>
+internal sealed class ServerReconciler(CycleContext ctx, JobRetirement retirement, TaggedJobs tagged)
+{
+    private bool _strayCheckDone;
+
+    public async Task ReconcileAsync(CancellationToken ct)
+    {
+        var ours = new Dictionary<string, JobDto>(StringComparer.Ordinal);
+        foreach (var status in JobStatus.InFlight)
+            foreach (var job in await ctx.Client.ListAllJobsAsync(new JobQuery { Status = status }, ct))
+                if (job.WorkerId == ctx.WorkerId) ours[job.Id] = job;
+
+        foreach (var local in ctx.Store.ListJobs())
+            if (!ours.ContainsKey(local.JobId)) await CheckVanishedAsync(local, ct);
+
+        foreach (var job in ours.Values)
+            if (ctx.Store.GetJob(job.Id) is null && !ctx.Store.IsFinished(job.Id)) await AdoptAsync(job, ct);
+
+        if (ctx.Store.WasRecreated && !_strayCheckDone)
+        {
+            await CancelStrayTaggedJobsAsync(ours, ct);
+            _strayCheckDone = true;
+        }
+    }
+
+    /// <summary>A tracked job EMX2 no longer lists as ours in flight.</summary>
+    private async Task CheckVanishedAsync(TrackedJob local, CancellationToken ct)
+    {
+        JobDto? server;
+        try { server = await ctx.Client.GetJobAsync(local.JobId, ct); }
+        catch (Emx2NotFoundException) { server = null; }
+
+        var fields = ("job_id", (object?)local.JobId);
+        if (server is not null && server.WorkerId == ctx.WorkerId && !JobStatus.IsTerminal(server.Status))
+            return; // listed a moment ago under another status page: still ours
+        if (server is not null && local.Phase == LocalPhase.Done && server.Status == local.TerminalStatus)
+        {
+            // Our final report landed but its acknowledgement was lost (crash or dropped response).
+            ctx.Store.DropReports(local.JobId);
+            retirement.Finish(local.JobId, server.Status);
+            return;
+        }
+        var status = server?.Status ?? "DELETED";
+        ctx.Log.Warn(server?.Status == JobStatus.Cancelled
+            ? $"job {local.JobId} was cancelled in EMX2; cancelling it on the cluster"
+            : $"job {local.JobId} is {status} in EMX2 (worker {server?.WorkerId ?? "none"}); stopping local work on it", fields);
+        await CancelSchedulerSideAsync(local, ct);
+        await retirement.RetireAsync(local.JobId, status, cancelScheduler: false, ct);
+    }
+
+    private async Task CancelSchedulerSideAsync(TrackedJob local, CancellationToken ct)
+    {
+        if (local.Phase is LocalPhase.Finishing or LocalPhase.Done) return;
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        if (local.SchedulerJobId is not null) ids.Add(local.SchedulerJobId);
+        if (local.Phase == LocalPhase.Submitting)
+            foreach (var t in await tagged.ForJobAsync(local.JobId, ct)) ids.Add(t.SchedulerJobId);
+        foreach (var id in ids) await ctx.Scheduler.CancelAsync(id, ct);
+    }
+
+    private async Task AdoptAsync(JobDto job, CancellationToken ct)
+    {
+        var running = (await tagged.ForJobAsync(job.Id, ct)).FirstOrDefault(t => t.State is SchedulerState.Queued or SchedulerState.Running)
+                      ?? (await tagged.ForJobAsync(job.Id, ct)).FirstOrDefault();
+        var schedulerId = running?.SchedulerJobId ?? job.SlurmJobId;
+        var profile = ctx.Config.FindProfile(job.Processor ?? "", job.Profile);
+        var phase = job.Status switch
+        {
+            JobStatus.Claimed when schedulerId is null => LocalPhase.Claimed,
+            JobStatus.Started => LocalPhase.Running,
+            _ => LocalPhase.Submitted,
+        };
+        var row = new TrackedJob
+        {
+            JobId = job.Id, Processor = job.Processor, Profile = job.Profile, Phase = phase, Emx2Status = job.Status,
+            SchedulerName = schedulerId is null ? null : ctx.Scheduler.Name, SchedulerJobId = schedulerId,
+            ClaimedAtUtc = ctx.Client.ServerClock.ToUtc(job.ClaimedAt) ?? ctx.Now,
+            TimeoutSeconds = job.TimeoutSeconds, SubmissionTimeoutSeconds = profile?.SubmissionTimeoutSeconds,
+            JobJson = JsonSerializer.Serialize(job, JsonDefaults.Options),
+            WorkDir = JobDirectories.For(ctx.JobsRoot, job.Id).Root,
+        };
+        ctx.Store.InTransaction(tx =>
+        {
+            tx.Upsert(row);
+            // EMX2 still says CLAIMED although the scheduler has the job: the SUBMITTED report was lost.
+            if (job.Status == JobStatus.Claimed && schedulerId is not null)
+            {
+                tx.Upsert(row with { Emx2Status = JobStatus.Submitted });
+                Reports.Enqueue(tx, job.Id, ReportKind.Transition, Reports.Transition(ctx, JobStatus.Submitted, $"Slurm job {schedulerId} (recovered)", schedulerId));
+            }
+        });
+        ctx.Log.Warn($"adopted job {job.Id} from EMX2 (status {job.Status}, scheduler job {schedulerId ?? "none"})",
+            ("job_id", job.Id), ("slurm_job_id", schedulerId));
+    }
+
+    /// <summary>After local state was lost, tagged scheduler jobs whose EMX2 job is not ours in flight are
+    /// leftovers of work EMX2 has already ended: cancel the ones still queued or running.</summary>
+    private async Task CancelStrayTaggedJobsAsync(Dictionary<string, JobDto> ours, CancellationToken ct)
+    {
+        foreach (var t in await tagged.AllAsync(ct))
+        {
+            if (t.Emx2JobId is null || ours.ContainsKey(t.Emx2JobId) || t.State is not (SchedulerState.Queued or SchedulerState.Running)) continue;
+            ctx.Log.Warn($"cancelling stray scheduler job {t.SchedulerJobId}: EMX2 job {t.Emx2JobId} is not in flight for this worker",
+                ("job_id", t.Emx2JobId), ("slurm_job_id", t.SchedulerJobId));
+            await ctx.Scheduler.CancelAsync(t.SchedulerJobId, ct);
+        }
+    }
+}

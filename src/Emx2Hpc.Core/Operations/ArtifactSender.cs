@@ -1,0 +1,70 @@
+using Emx2Hpc.Core.Cycle;
+using Emx2Hpc.Core.Emx2;
+using Emx2Hpc.Core.Protocol;
+using Emx2Hpc.Core.Protocol.Dtos;
+using Emx2Hpc.Core.Scheduling;
+using Emx2Hpc.Core.Staging;
+
+namespace Emx2Hpc.Core.Operations;
+
+/// <summary>Send-HpcArtifact: a file or a directory tree becomes one committed artifact. Files are collected with
+/// the same rules as job outputs (no symlinks followed, server path rules enforced), so what a user can send by
+/// hand is exactly what the daemon would publish.</summary>
+internal static class ArtifactSender
+{
+    public static async Task<ArtifactDto> SendAsync(Emx2Client client, SendArtifactRequest request, IProgress<TransferProgress>? progress, CancellationToken ct)
+    {
+        var residence = request.Residence.ToLowerInvariant();
+        if (residence is not (ArtifactResidence.Managed or ArtifactResidence.Posix))
+            throw new ArgumentException($"residence must be 'managed' or 'posix', not '{request.Residence}'");
+        var full = Path.GetFullPath(request.Path);
+        var (files, root) = Collect(full);
+        if (files.Count == 0) throw new ArgumentException($"{full} contains no files that can be sent");
+
+        var created = await client.CreateArtifactAsync(new CreateArtifactRequest
+        {
+            Name = request.Name ?? Path.GetFileName(full.TrimEnd('/')),
+            Type = request.Type ?? "blob",
+            Residence = residence,
+            ContentUrl = residence == ArtifactResidence.Posix ? new Uri(root).AbsoluteUri : null,
+        }, ct);
+
+        var total = files.Sum(f => f.Size);
+        long done = 0;
+        for (var i = 0; i < files.Count; i++)
+        {
+            var file = files[i];
+            var before = done;
+            var perFile = progress is null ? null : new SyncProgress<long>(bytes => progress.Report(new TransferProgress
+            {
+                Activity = $"Sending {files.Count} files to artifact {created.Id}", CurrentFile = file.RelativePath,
+                BytesDone = before + bytes, BytesTotal = total, FilesDone = i, FilesTotal = files.Count,
+            }));
+            await ArtifactTransfer.PutAsync(client, created.Id, residence, file, perFile, ct);
+            done += file.Size;
+            perFile?.Report(file.Size);
+        }
+        return await ArtifactTransfer.CommitAsync(client, created.Id, residence, files, ct);
+    }
+
+    private static (IReadOnlyList<OutputFile> Files, string Root) Collect(string full)
+    {
+        if (File.Exists(full))
+        {
+            var (sha, size) = FileHasher.Hash(full);
+            var name = Path.GetFileName(full);
+            return ([new OutputFile(name, full, size, sha, ContentTypes.Guess(name))], Path.GetDirectoryName(full)!);
+        }
+        if (!Directory.Exists(full)) throw new FileNotFoundException($"no such file or directory: {full}", full);
+        var collected = OutputCollector.Collect(new JobDirectories(full, full, full, full));
+        if (collected.Skipped.Count > 0)
+            throw new ArgumentException($"{full} has entries that cannot be sent: {string.Join("; ", collected.Skipped.Take(5))}");
+        return (collected.Outputs.Concat(collected.Logs).OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList(), full);
+    }
+
+    /// <summary>Reports on the calling thread, unlike Progress&lt;T&gt; which posts to a synchronization context.</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
