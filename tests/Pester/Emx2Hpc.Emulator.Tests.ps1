@@ -24,9 +24,18 @@ AfterAll {
 Describe 'Test-HpcConfig' {
     It 'returns one check result per check, EMX2 reachable and authenticated' {
         $checks = Test-HpcConfig
-        $checks.Count | Should -BeGreaterThan 3
         $checks | ForEach-Object { $_.GetType().FullName | Should -Be 'Emx2Hpc.Core.Checks.CheckResult' }
-        $checks.Name | Should -Not -Contain $null
+        foreach ($name in 'config', 'secret', 'emx2 reachable', 'emx2 auth') {
+            ($checks | Where-Object Name -eq $name).Status | Should -Be 'Pass' -Because "check '$name'"
+        }
+    }
+
+    It 'reports refused credentials as a failed check, not as an error' {
+        $wrong = New-TestSecretFile -Path (Join-Path $TestDrive 'wrong.secret')
+        $other = New-TestConfig -Directory $TestDrive -BaseUrl $emulator.Url -SecretFile $wrong -Name 'wrong-secret.yaml'
+        ($checks = Test-HpcConfig -ConfigPath $other -ErrorVariable failures) | Out-Null
+        $failures | Should -BeNullOrEmpty
+        ($checks | Where-Object Name -eq 'emx2 auth').Status | Should -Be 'Fail'
     }
 }
 
@@ -94,15 +103,28 @@ Describe 'The documented pipelines' {
 Describe 'Invoke-HpcCycle' {
     It 'runs one simulated cycle and outputs the cycle report' {
         $null = New-DemoJob
-        $report = Invoke-HpcCycle -Simulate -Confirm:$false
+        $report = Invoke-HpcCycle -Simulate -Confirm:$false -ErrorVariable failures
         $report.GetType().FullName | Should -Be 'Emx2Hpc.Core.Cycle.CycleReport'
+        $report.Emx2Unreachable | Should -BeFalse
+        $report.Claimed | Should -BeGreaterThan 0
+        $failures | Should -BeNullOrEmpty
     }
 
-    It 'writes a non-terminating Emx2Hpc.Emx2Unreachable error when EMX2 is down' {
-        $down = New-TestConfig -Directory $TestDrive -BaseUrl 'http://127.0.0.1:9/' -SecretFile $secret -Name 'down.yaml'
+    It 'outputs the report and a non-terminating Emx2Hpc.Emx2Unreachable error when EMX2 is down' {
+        $directory = (New-Item -ItemType Directory (Join-Path $TestDrive 'down')).FullName
+        $down = New-TestConfig -Directory $directory -BaseUrl 'http://127.0.0.1:9/' -SecretFile $secret
         $report = Invoke-HpcCycle -ConfigPath $down -Simulate -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failures
+        $report.Emx2Unreachable | Should -BeTrue
         $failures.FullyQualifiedErrorId | Should -BeLike 'Emx2Hpc.Emx2Unreachable*'
         $failures[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+    }
+
+    It 'makes pwsh -c Invoke-HpcCycle exit with 1 when EMX2 is down (the cron contract)' {
+        $directory = (New-Item -ItemType Directory (Join-Path $TestDrive 'cron')).FullName
+        $down = New-TestConfig -Directory $directory -BaseUrl 'http://127.0.0.1:9/' -SecretFile $secret
+        $manifest = Join-Path (Get-TestModuleDirectory) 'Emx2Hpc.psd1'
+        & ([Environment]::ProcessPath) -NoProfile -NonInteractive -Command "Import-Module '$manifest'; Invoke-HpcCycle -ConfigPath '$down' -Simulate" *> $null
+        $LASTEXITCODE | Should -Be 1
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Emx2Hpc.Core.Configuration;
+using Emx2Hpc.Core.Cycle;
 using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Scheduling;
 using Emx2Hpc.Core.Staging;
@@ -22,6 +23,23 @@ internal static class ErrorMapper
         if (RecommendedAction(exception) is { } action)
             record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = action };
         return record;
+    }
+
+    /// <summary>A cycle that could not talk to EMX2 (unreachable, credentials refused) still returns its report,
+    /// because local monitoring went on; cron must nevertheless see a failure, as `emx2-hpc once` exits 1.</summary>
+    public static ErrorRecord? CycleFailure(CycleReport report)
+    {
+        if (!report.Emx2Unreachable) return null;
+        var reason = report.Errors.Count == 0 ? "no detail" : string.Join("; ", report.Errors);
+        var exception = new InvalidOperationException($"The cycle could not work with EMX2: {reason}");
+        return new ErrorRecord(exception, ErrorIds.Emx2Unreachable, ErrorCategory.ConnectionError, report)
+        {
+            ErrorDetails = new ErrorDetails(exception.Message)
+            {
+                RecommendedAction = "Check emx2.base_url, that EMX2 is reachable, the worker secret and this host's clock; "
+                    + "the next cycle carries on from the local state.",
+            },
+        };
     }
 
     // A null id means "a failure of the operation itself": the cmdlet's failureId names it better than a generic id.

@@ -64,7 +64,8 @@ public abstract class HpcCmdlet : PSCmdlet, IDisposable
             return true;
         }, out _);
 
-    private bool TryRun<T>(object? target, Func<HpcSession, CancellationToken, Task<T>> call, [MaybeNullWhen(false)] out T result)
+    /// <summary>Runs a Core call; false (after writing a non-terminating error) when it failed.</summary>
+    private protected bool TryRun<T>(object? target, Func<HpcSession, CancellationToken, Task<T>> call, [MaybeNullWhen(false)] out T result)
     {
         var session = OpenedSession();
         try
