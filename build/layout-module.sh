@@ -8,7 +8,7 @@
 #                                              Emx2HpcLoadContext so they never clash with other modules
 #   linux-x64/ linux-arm64/ osx-arm64/ win-x64/  the native e_sqlite3, flat: pwsh does not probe runtimes/<rid>/native
 #
-# usage: build/layout-module.sh [-c|--configuration Release] [-o|--output <repo>/out] [--publish-dir DIR]
+# usage: build/layout-module.sh [-c|--configuration] [Release|Debug] [-o|--output <repo>/out] [--publish-dir DIR]
 #   --publish-dir   lay out an existing `dotnet publish` output of src/Emx2Hpc.PowerShell instead of publishing
 # Prints the module folder on the last line of stdout.
 set -euo pipefail
@@ -26,6 +26,7 @@ while [[ $# -gt 0 ]]; do
     -o|--output) output="$2"; shift 2 ;;
     --publish-dir) publish_dir="$2"; shift 2 ;;
     -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    Release|Debug) configuration="$1"; shift ;;   # `layout-module.sh Release`, as README.md writes it
     *) echo "layout-module.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done

@@ -10,14 +10,17 @@ public sealed class PipelineBindingTests(ModuleLayoutFixture module)
 {
     private const string DesignPipeline = "Get-HpcJob -Status PENDING | Receive-HpcJob | Submit-SlurmJob";
 
+    private IReadOnlySet<string> CmdletNames => module.Metadata.Cmdlets.Select(c => c.Name).ToHashSet();
+
     private string DocsPath => Path.Combine(module.RepoRoot, "docs", "powershell.md");
 
     [Fact]
     public void Pipelines_in_docs_powershell_md_bind()
     {
         var binder = new PipelineBinder(module.Metadata);
-        var lines = PipelineText.FromMarkdown(File.ReadAllText(DocsPath)).ToList();
-        AssertNoProblems(binder, lines, "docs/powershell.md");
+        var markdown = File.ReadAllText(DocsPath);
+        var lines = PipelineText.FromMarkdown(markdown).ToList();
+        AssertNoProblems(binder, lines.Concat(PipelineText.InlineCommands(markdown, CmdletNames)).ToList(), "docs/powershell.md");
         Assert.True(binder.LinksChecked >= 5, $"only {binder.LinksChecked} cmdlet-to-cmdlet links found in docs/powershell.md");
         Assert.Contains(DesignPipeline, lines);
     }
@@ -27,13 +30,15 @@ public sealed class PipelineBindingTests(ModuleLayoutFixture module)
     {
         var readme = Path.Combine(module.RepoRoot, "README.md");
         if (!File.Exists(readme)) return; // the README is written elsewhere; checked as soon as it exists
-        AssertNoProblems(new PipelineBinder(module.Metadata), PipelineText.FromMarkdown(File.ReadAllText(readme)).ToList(), "README.md");
+        var markdown = File.ReadAllText(readme);
+        var lines = PipelineText.FromMarkdown(markdown).Concat(PipelineText.InlineCommands(markdown, CmdletNames)).ToList();
+        AssertNoProblems(new PipelineBinder(module.Metadata), lines, "README.md");
     }
 
     [Fact]
     public void Command_lines_in_about_help_bind()
     {
-        var names = module.Metadata.Cmdlets.Select(c => c.Name).ToHashSet();
+        var names = CmdletNames;
         var about = File.ReadAllText(Path.Combine(module.ModuleDirectory, "en-US", "about_Emx2Hpc.help.txt"));
         var binder = new PipelineBinder(module.Metadata);
         AssertNoProblems(binder, PipelineText.CommandLines(about, names).ToList(), "about_Emx2Hpc");

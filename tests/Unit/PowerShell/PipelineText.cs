@@ -18,6 +18,11 @@ public static partial class PipelineText
                 yield return line;
     }
 
+    /// <summary>Inline code spans (`…`) of prose that start with one of <paramref name="commands"/>.</summary>
+    public static IEnumerable<string> InlineCommands(string markdown, IReadOnlySet<string> commands) =>
+        InlineCode().Matches(FencedAny().Replace(markdown, "")).Select(m => m.Groups[1].Value.Trim())
+            .Where(code => commands.Contains(FirstWord(code)));
+
     /// <summary>Lines that start with one of <paramref name="commands"/> (for help text and MAML examples).</summary>
     public static IEnumerable<string> CommandLines(string text, IReadOnlySet<string> commands) =>
         LogicalLines(text.Split('\n')).Where(l => commands.Contains(FirstWord(l)));
@@ -108,6 +113,12 @@ public static partial class PipelineText
 
     [GeneratedRegex(@"```(?:powershell|pwsh|ps1)[ \t]*\r?\n(.*?)```", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
     private static partial Regex FencedPowerShell();
+
+    [GeneratedRegex(@"```.*?```", RegexOptions.Singleline)]
+    private static partial Regex FencedAny();
+
+    [GeneratedRegex(@"`([^`\n]+)`")]
+    private static partial Regex InlineCode();
 
     [GeneratedRegex(@"^\$[A-Za-z_][A-Za-z0-9_:]*\s*=\s*")]
     private static partial Regex AssignmentPrefix();
