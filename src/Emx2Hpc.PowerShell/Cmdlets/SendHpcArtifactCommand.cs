@@ -57,8 +57,7 @@ public sealed class SendHpcArtifactCommand : HpcCmdlet
             Path = path,
             Name = Name,
             Type = Type,
-            // ValidateSet accepted any casing; the protocol's residences are lower case.
-            Residence = Residence.ToLowerInvariant(),
+            Residence = Residence,
         };
         Emit(path, (session, ct) => session.SendArtifactAsync(request, TransferProgressSink, ct));
     }
