@@ -88,7 +88,7 @@ public sealed class HpcCycle
             {
                 errors.Add($"{name}: {ex.Message}");
                 _ctx.Log.Error($"{name}: {ex.Message}");
-                report = report with { Emx2Unreachable = true };
+                report = report with { Emx2Unreachable = true, AuthRejected = report.AuthRejected || ex is not Emx2UnavailableException };
                 return false;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

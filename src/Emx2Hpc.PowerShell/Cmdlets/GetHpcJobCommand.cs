@@ -73,7 +73,7 @@ public sealed class GetHpcJobCommand : HpcUserCmdlet
         {
             Id = ParameterSetName == ByIdSet ? Id : null,
             // The protocol's statuses are upper case; ValidateSet accepted any casing.
-            Status = Status?.ToUpperInvariant(),
+            Status = Status,
             Processor = Processor,
             Profile = Profile,
             Limit = Limit,

@@ -32,7 +32,8 @@ internal static class ErrorMapper
         if (!report.Emx2Unreachable) return null;
         var reason = report.Errors.Count == 0 ? "no detail" : string.Join("; ", report.Errors);
         var exception = new InvalidOperationException($"The cycle could not work with EMX2: {reason}");
-        return new ErrorRecord(exception, ErrorIds.Emx2Unreachable, ErrorCategory.ConnectionError, report)
+        return new ErrorRecord(exception, report.AuthRejected ? ErrorIds.AuthRejected : ErrorIds.Emx2Unreachable,
+            report.AuthRejected ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError, report)
         {
             ErrorDetails = new ErrorDetails(exception.Message)
             {
