@@ -54,7 +54,7 @@ public sealed class CancelTests(E2EEnvironment env, ITestOutputHelper output) : 
             await Env.Editor.CancelJobAsync(jobId);
             await Daemon.OnceAsync();
 
-            Assert.Null(await Slurm.SqueueStateAsync(slurmId));
+            await AssertLeavesTheQueueAsync(slurmId, TimeSpan.FromSeconds(15));
         }
         finally
         {
@@ -63,7 +63,7 @@ public sealed class CancelTests(E2EEnvironment env, ITestOutputHelper output) : 
 
         Assert.Equal(JobStatus.Cancelled, Env.Job(jobId).Status);
         Assert.Equal(["PENDING", "CLAIMED", "SUBMITTED", "CANCELLED"], StatusPath(jobId));
-        await Slurm.WaitForSacctAsync(slurmId, r => r.BaseState == "CANCELLED", TimeSpan.FromSeconds(60));
+        await AssertAccountedAsync(jobId, "CANCELLED");
         await Daemon.OnceAsync(); // resumed node: nothing of this job may come back
         Assert.Null(await Slurm.SqueueStateAsync(slurmId));
         Assert.Equal(JobStatus.Cancelled, Env.Job(jobId).Status);
@@ -82,7 +82,7 @@ public sealed class CancelTests(E2EEnvironment env, ITestOutputHelper output) : 
 
         Assert.Equal(JobStatus.Cancelled, Env.Job(job.Id).Status);
         await AssertLeavesTheQueueAsync(slurmId, TimeSpan.FromSeconds(30));
-        await Slurm.WaitForSacctAsync(slurmId, r => r.BaseState == "CANCELLED", TimeSpan.FromSeconds(60));
+        await AssertAccountedAsync(job.Id, "CANCELLED");
         await Daemon.OnceAsync();
         Assert.Equal(["PENDING", "CLAIMED", "SUBMITTED", "STARTED", "CANCELLED"], StatusPath(job.Id));
     });

@@ -1,4 +1,5 @@
 using System.Net;
+using Emx2Hpc.Core.Operations;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Tests.E2E.Support;
 using Xunit;
@@ -16,6 +17,7 @@ public sealed class DeleteTests(E2EEnvironment env, ITestOutputHelper output) : 
         var job = await Env.CreateJobAsync("slow");
         await Daemon.DriveJobUntilAsync(job.Id, ShortJob, JobStatus.Started);
         var slurmId = SlurmIdOf(job.Id);
+        var jobName = $"emx2-{job.Id}";
 
         using (var refused = await Env.SendAsUserAsync(HttpMethod.Delete, $"/api/hpc/jobs/{job.Id}"))
             Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
@@ -29,6 +31,8 @@ public sealed class DeleteTests(E2EEnvironment env, ITestOutputHelper output) : 
         await Daemon.OnceAsync();
 
         await AssertLeavesTheQueueAsync(slurmId, TimeSpan.FromSeconds(30));
-        await Slurm.WaitForSacctAsync(slurmId, r => r.BaseState == "CANCELLED", TimeSpan.FromSeconds(60));
+        using (var session = HpcSession.Open(new HpcSessionOptions { ConfigPath = Env.ConfigPath }))
+            Assert.DoesNotContain(session.GetTrackedJobs(), t => t.JobId == job.Id);
+        await Slurm.WaitForSacctAsync(slurmId, r => r.BaseState == "CANCELLED" && r.JobName == jobName, TimeSpan.FromSeconds(60));
     });
 }

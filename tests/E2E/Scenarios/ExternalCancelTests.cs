@@ -16,8 +16,11 @@ public sealed class ExternalCancelTests(E2EEnvironment env, ITestOutputHelper ou
         await Daemon.DriveJobUntilAsync(job.Id, ShortJob, JobStatus.Started);
         var slurmId = SlurmIdOf(job.Id);
 
+        var completeCalls = Env.Emulator.RequestLog.Count("POST", "/api/hpc/jobs/{id}/complete");
         await Slurm.ScancelAsync(slurmId);
         job = await RunToEndAsync(job.Id, JobStatus.Cancelled);
+
+        Assert.True(Env.Emulator.RequestLog.Count("POST", "/api/hpc/jobs/{id}/complete") > completeCalls, "CANCELLED was not reported through /complete");
 
         var final = Env.Transitions(job.Id)[^1];
         Assert.Equal(JobStatus.Cancelled, final.ToStatus);
@@ -27,6 +30,7 @@ public sealed class ExternalCancelTests(E2EEnvironment env, ITestOutputHelper ou
         Assert.Equal(ArtifactStatus.Committed, Env.Artifact(job.LogArtifactId!).Status);
         Assert.Contains("e2e_slow: started", await Env.DownloadTextAsync(job.LogArtifactId!, $"slurm-{slurmId}.out"));
         Assert.Null(job.OutputArtifactId);
-        await Slurm.WaitForSacctAsync(slurmId, r => r.BaseState == "CANCELLED", TimeSpan.FromSeconds(60));
+        var row = await AssertAccountedAsync(job.Id, "CANCELLED");
+        Assert.StartsWith("CANCELLED by ", row.State); // an outside scancel: Slurm names who did it
     });
 }

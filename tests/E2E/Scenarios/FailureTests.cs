@@ -24,7 +24,7 @@ public sealed class FailureTests(E2EEnvironment env, ITestOutputHelper output) :
         Assert.Equal(ArtifactStatus.Committed, Env.Artifact(job.LogArtifactId!).Status);
         Assert.Contains($"e2e_fail: deliberate failure for job {job.Id}", await Env.DownloadTextAsync(job.LogArtifactId!, $"slurm-{slurmId}.err"));
 
-        var row = await Slurm.WaitForSacctAsync(slurmId, r => r.State == "FAILED", TimeSpan.FromSeconds(60));
+        var row = await AssertAccountedAsync(job.Id, "FAILED");
         Assert.Equal("3:0", row.ExitCode);
     });
 }

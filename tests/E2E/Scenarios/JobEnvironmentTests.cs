@@ -30,6 +30,7 @@ public sealed class JobEnvironmentTests(E2EEnvironment env, ITestOutputHelper ou
         Assert.Equal(Path.Combine(jobDir, "output"), variables["HPC_OUTPUT_DIR"].TrimEnd('/'));
         Assert.Equal(Path.Combine(jobDir, "work"), variables["HPC_WORK_DIR"].TrimEnd('/'));
         Assert.Equal("{}", variables["HPC_PARAMETERS"]);
+        await AssertAccountedAsync(job.Id, "COMPLETED");
     });
 
     [E2EFact]
@@ -59,6 +60,7 @@ public sealed class JobEnvironmentTests(E2EEnvironment env, ITestOutputHelper ou
         using var parameters = JsonDocument.Parse(variables["HPC_PARAMETERS"]);
         Assert.Equal(args, parameters.RootElement.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
         Assert.False(File.Exists(pwned), $"{pwned} exists: a parameter was executed by a shell");
+        await AssertAccountedAsync(job.Id, "COMPLETED");
     });
 
     /// <summary>`env -0` output: NAME=value entries separated by NUL (values may hold newlines).</summary>

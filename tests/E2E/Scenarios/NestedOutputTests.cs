@@ -20,5 +20,6 @@ public sealed class NestedOutputTests(E2EEnvironment env, ITestOutputHelper outp
         Assert.Equal("deep\n", await Env.DownloadTextAsync(job.OutputArtifactId!, "results/a/b/c.txt"));
         Assert.Equal("shallow\n", await Env.DownloadTextAsync(job.OutputArtifactId!, "results/x/y.txt"));
         Assert.Equal("top\n", await Env.DownloadTextAsync(job.OutputArtifactId!, "top.txt"));
+        await AssertAccountedAsync(job.Id, "COMPLETED");
     });
 }

@@ -38,5 +38,6 @@ public sealed class PosixResidenceTests(E2EEnvironment env, ITestOutputHelper ou
         var log = Env.Artifact(job.LogArtifactId!);
         Assert.Equal("posix", log.Residence);
         Assert.All(FilesOf(log.Id).Keys, path => Assert.Null(Env.Emulator.GetFileContent(log.Id, path)));
+        await AssertAccountedAsync(job.Id, "COMPLETED");
     });
 }

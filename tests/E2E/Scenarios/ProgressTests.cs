@@ -24,5 +24,6 @@ public sealed class ProgressTests(E2EEnvironment env, ITestOutputHelper output) 
         Assert.Equal(("write", "writing results", 1.0), (progress[^1].Phase, progress[^1].Message, progress[^1].Progress));
         Assert.Equal(JobStatus.Completed, transitions[^1].ToStatus);
         Assert.Equal(("write", 1.0), (job.Phase, job.Progress));
+        await AssertAccountedAsync(job.Id, "COMPLETED");
     });
 }

@@ -12,14 +12,14 @@ public sealed class RegistrationTests(E2EEnvironment env, ITestOutputHelper outp
     {
         // A worker of its own, so the assertion does not depend on whether another scenario's cycle registered first.
         var workerId = "e2e-register-" + Guid.NewGuid().ToString("N")[..8];
-        var config = Env.AddWorkerConfig(workerId);
-        Assert.Null(Env.Emulator.GetWorker(workerId));
+        var config = Env.AddWorkerConfig(workerId); // issues its credential (the emulator keeps a bare worker row for it)
+        Assert.Empty(Env.Emulator.GetCapabilities(workerId));
 
         var result = await Daemon.CliAsync(["register"], configPath: config);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"Registered worker {workerId}", result.Stdout);
-        Assert.NotNull(Env.Emulator.GetWorker(workerId));
+        Assert.Equal(Environment.MachineName, Env.Emulator.GetWorker(workerId)?.Hostname);
         var capabilities = Env.Emulator.GetCapabilities(workerId);
         Assert.Equal(
             E2EEnvironment.ProfileScripts.Keys.Select(p => $"{E2EEnvironment.Processor}:{p}").Order(StringComparer.Ordinal),
@@ -50,5 +50,6 @@ public sealed class RegistrationTests(E2EEnvironment env, ITestOutputHelper outp
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("All checks passed.", result.Stdout);
         foreach (var tool in new[] { "sbatch", "squeue", "sacct", "scancel" }) Assert.Contains(tool, result.Stdout);
+        Assert.NotEmpty(await Slurm.NodesAsync()); // the configured partition exists on the cluster
     });
 }

@@ -21,7 +21,7 @@ public sealed class TimeoutTests(E2EEnvironment env, ITestOutputHelper output) :
         Assert.Contains($"timeout: job timeout_seconds ({E2EEnvironment.TimeoutJobSeconds}s) exceeded", final.Detail);
         var slurmId = SlurmIdOf(jobId);
         await AssertLeavesTheQueueAsync(slurmId, TimeSpan.FromSeconds(30));
-        await Slurm.WaitForSacctAsync(slurmId, r => r.BaseState == "CANCELLED", TimeSpan.FromSeconds(60));
+        await AssertAccountedAsync(jobId, "CANCELLED");
     });
 
     [E2EFact]
@@ -33,8 +33,7 @@ public sealed class TimeoutTests(E2EEnvironment env, ITestOutputHelper output) :
 
         var final = Env.Transitions(jobId)[^1];
         Assert.Contains("TIMEOUT", final.Detail);
-        var slurmId = SlurmIdOf(jobId);
-        await Slurm.WaitForSacctAsync(slurmId, r => r.State == "TIMEOUT", TimeSpan.FromSeconds(60));
+        await AssertAccountedAsync(jobId, "TIMEOUT");
         Assert.NotNull(Env.Job(jobId).LogArtifactId); // what the job printed before it was killed is kept
     });
 }

@@ -52,6 +52,7 @@ public sealed class TransformTests(E2EEnvironment env, ITestOutputHelper output)
             Assert.NotNull(t.Progress);
         });
         Assert.Equal(("done", "finished", 1.0), (progress[^1].Phase, progress[^1].Message, progress[^1].Progress));
+        await AssertAccountedAsync(job.Id, "COMPLETED");
     });
 
     private static byte[] UpperAscii(byte[] bytes) => bytes.Select(b => b is >= (byte)'a' and <= (byte)'z' ? (byte)(b - 32) : b).ToArray();

@@ -12,6 +12,8 @@ public sealed class DaemonDriver(E2EEnvironment env, ITestOutputHelper output)
 {
     /// <summary>Pause between two runs (cron would use 20-60 s; the suite is impatient).</summary>
     public static readonly TimeSpan Cadence = TimeSpan.FromSeconds(2);
+    /// <summary>Set to 1 to get every run's output for passing scenarios too.</summary>
+    public const string TranscriptVariable = "EMX2HPC_E2E_TRANSCRIPT";
     private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(3);
 
     private readonly List<ChildResult> _runs = [];
@@ -25,6 +27,11 @@ public sealed class DaemonDriver(E2EEnvironment env, ITestOutputHelper output)
         try
         {
             await scenario();
+            if (Environment.GetEnvironmentVariable(TranscriptVariable) == "1")
+            {
+                foreach (var run in _runs) output.WriteLine(run.ToString());
+                return;
+            }
             output.WriteLine($"scenario passed in {_watch.Elapsed.TotalSeconds:0.0}s after {_runs.Count} CLI runs:");
             foreach (var run in _runs) output.WriteLine($"  {run.Command.Split(' ').Skip(2).FirstOrDefault()} → exit {run.ExitCode} in {run.Duration.TotalSeconds:0.0}s");
         }

@@ -55,6 +55,15 @@ public abstract class E2ETest(E2EEnvironment env, ITestOutputHelper output)
         }
     }
 
+    /// <summary>Waits for the job's final accounting record (sacct -X) and asserts its state and its tag: the job
+    /// name carries the full EMX2 job id. Returns the row.</summary>
+    protected async Task<SacctRow> AssertAccountedAsync(string jobId, string state)
+    {
+        var slurmId = SlurmIdOf(jobId);
+        // slurmdbd may show a first, incomplete record (named "allocation") for a moment: wait for the final one.
+        return await Slurm.WaitForSacctAsync(slurmId, r => r.BaseState == state && r.JobName == $"emx2-{jobId}", TimeSpan.FromSeconds(60));
+    }
+
     /// <summary>The artifact file list as EMX2 has it: path → (sha256, size).</summary>
     protected IReadOnlyDictionary<string, ArtifactFileDto> FilesOf(string artifactId) =>
         Env.Emulator.ListFiles(artifactId).ToDictionary(f => f.Path, StringComparer.Ordinal);
