@@ -76,13 +76,10 @@ public sealed class DaemonDriver(E2EEnvironment env, ITestOutputHelper output)
     }
 
     /// <summary>Drives the daemon until the job's EMX2 status is one of <paramref name="statuses"/>.</summary>
-    public async Task<JobDto> DriveJobUntilAsync(string jobId, TimeSpan timeout, params string[] statuses)
-    {
-        await DriveUntilAsync(() => statuses.Contains(env.Job(jobId).Status), timeout,
-            $"job {jobId} to reach {string.Join(" or ", statuses)}", () => Describe(jobId));
-        return env.Job(jobId);
-    }
+    public Task<JobDto> DriveJobUntilAsync(string jobId, TimeSpan timeout, params string[] statuses) =>
+        DriveJobUntilAsync(jobId, timeout, null, statuses);
 
+    /// <param name="environment">Extra variables for the `once` processes (the daemon's environment).</param>
     public async Task<JobDto> DriveJobUntilAsync(string jobId, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] statuses)
     {
         await DriveUntilAsync(() => statuses.Contains(env.Job(jobId).Status), timeout,
