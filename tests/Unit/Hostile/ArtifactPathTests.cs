@@ -121,4 +121,22 @@ public sealed class ArtifactPathTests
         }
         return Verdict.Contained;
     });
+
+    [Fact]
+    public Task Server_streaming_more_than_the_declared_size() => HostileLedger.RunAsync(Area, "body larger than the listed size_bytes", async () =>
+    {
+        using var root = new HostileRoot();
+        var dirs = JobDirectories.For(root.Combine("jobs"), JobId);
+        dirs.Create();
+        var store = new HostileArtifactStore();
+        var id = store.AddManaged(("data.bin", "12345"));
+        store.ServeInstead(id, 0, new byte[8 << 20]); // 8 MiB where 5 bytes were declared
+        var stager = new InputStager(store, new StagingOptions(), HpcLog.Null);
+        var ex = await Assert.ThrowsAsync<StagingException>(() =>
+            stager.StageAsync(JobId, JsonSerializer.SerializeToElement(new[] { id }), dirs, CancellationToken.None));
+        Hostile.AssertNames(ex, id, "data.bin", "larger than the 5 bytes its listing declares");
+        var left = Directory.EnumerateFiles(Path.Combine(dirs.Input, id), "*", SearchOption.AllDirectories).ToList();
+        Assert.Empty(left); // the partial download is removed
+        return Verdict.Refused;
+    });
 }

@@ -153,6 +153,13 @@ internal sealed class HostileArtifactStore : IArtifactStore
 
     public static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
+    /// <summary>Serves different bytes than the listing declares (size and hash stay as listed).</summary>
+    public void ServeInstead(string artifactId, int index, byte[] content)
+    {
+        var list = _files[artifactId];
+        list[index] = (list[index].Row, content);
+    }
+
     public Task<ArtifactDto> GetArtifactAsync(string artifactId, CancellationToken ct) => Task.FromResult(_artifacts[artifactId]);
 
     public Task<IReadOnlyList<ArtifactFileDto>> ListAllFilesAsync(string artifactId, CancellationToken ct) =>
