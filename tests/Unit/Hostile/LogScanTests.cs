@@ -106,6 +106,40 @@ public sealed class LogScanTests
         return Verdict.Contained;
     });
 
+    /// <summary>Shared secrets of the SS era are free text (≥ 32 characters), not base64url. The redactor is the last
+    /// line of defence when such a secret reaches a message, a field or an exception text; JSON logs must not let
+    /// it through in escaped form (\u002B for '+', \" for '"', \u00E9 for 'é' …).</summary>
+    public static readonly TheoryData<string> SpecialSecrets = new()
+    {
+        "plus+and&ampersand<angle>brackets-0123456789",
+        "quote\"double'single\\backslash-0123456789abcdef",
+        "unicode-é-ü-€-0123456789abcdefghijklmnopqrst",
+        "slash/and+base64==padding-0123456789abcdefgh",
+    };
+
+    [Theory]
+    [MemberData(nameof(SpecialSecrets))]
+    public Task Secret_with_JSON_special_characters_is_redacted(string secret) => HostileLedger.RunAsync(Area, "secret with JSON-escaped characters: " + secret[..10], () =>
+    {
+        foreach (var json in new[] { true, false })
+        {
+            var text = new StringWriter();
+            var redactor = new Emx2Hpc.Core.Diagnostics.Redactor();
+            redactor.Add(secret);
+            var log = new Emx2Hpc.Core.Diagnostics.HpcLog(new Emx2Hpc.Core.Diagnostics.ConsoleLogSink(text, json, redactor), "test", LogLevel.Debug);
+            log.Info($"server echoed {secret} in a message", ("detail", $"field with {secret}"));
+            log.Error("failure", new InvalidOperationException($"exception text with {secret}"), ("n", 1));
+            var written = text.ToString();
+            Assert.Contains("***", written);
+            var escaped = System.Text.Json.JsonSerializer.Serialize(secret)[1..^1];
+            var relaxed = System.Text.Json.JsonSerializer.Serialize(secret, new System.Text.Json.JsonSerializerOptions
+                { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })[1..^1];
+            foreach (var form in new[] { secret, escaped, relaxed })
+                Assert.False(written.Contains(form, StringComparison.Ordinal), $"secret leaked ({(json ? "JSON" : "text")} logs): {written}");
+        }
+        return Task.FromResult(Verdict.Refused);
+    });
+
     [Fact]
     public Task Config_errors_about_the_secret_never_contain_it() => HostileLedger.RunAsync(Area, "config errors around the secret", () =>
     {
