@@ -98,8 +98,20 @@ internal sealed class HostileRoot : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(Path, recursive: true); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* best effort */ }
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // .NET cannot name files whose names are not UTF-8 (some cases create them); rm can.
+            try
+            {
+                using var rm = System.Diagnostics.Process.Start("rm", ["-rf", "--", Path]);
+                rm?.WaitForExit(10_000);
+            }
+            catch (System.ComponentModel.Win32Exception) { /* best effort */ }
+        }
     }
 }
 

@@ -20,6 +20,14 @@ public sealed class OutputCollectionTests
     /// the entry is legitimate (contained).</param>
     internal sealed record Case(Action<HostileRoot, JobDirectories> Plant, string[] Uploaded, string? SkippedMentions);
 
+    /// <summary>Creates "&lt;prefix&gt;\xff\xfe.txt" (bytes that are not UTF-8), which .NET cannot spell.</summary>
+    private static void InvalidUtf8Name(string directory, string prefix)
+    {
+        using var bash = System.Diagnostics.Process.Start("bash", ["-c", "touch \"$1\"$'\\xff\\xfe.txt'", "_", Path.Combine(directory, prefix)])!;
+        bash.WaitForExit();
+        Assert.Equal(0, bash.ExitCode);
+    }
+
     private static void Link(string path, string target)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -76,6 +84,12 @@ public sealed class OutputCollectionTests
             Directory.CreateDirectory(dir);
             File.WriteAllText(Path.Combine(dir, "deep.txt"), "x");
         }, ["result.txt"], "longer than 1024"),
+        ["file name that is not valid UTF-8"] = new((_, d) => InvalidUtf8Name(d.Output, "bad"), ["result.txt"], "not valid UTF-8"),
+        ["invalid UTF-8 name decoding to a real file's name"] = new((_, d) =>
+        {
+            InvalidUtf8Name(d.Output, "bad");
+            File.WriteAllText(Path.Combine(d.Output, "bad\uFFFD\uFFFD.txt"), "decoy");
+        }, ["result.txt"], "not valid UTF-8"),
         // Legitimate names: uploaded as the literal file inside output/.
         ["names differing only by case"] = new((_, d) =>
         {
