@@ -139,4 +139,61 @@ public sealed class ArtifactPathTests
         Assert.Empty(left); // the partial download is removed
         return Verdict.Refused;
     });
+
+    /// <summary>Role names of named inputs become <c>input/&lt;name&gt;</c> links: only plain file names may.</summary>
+    internal static readonly IReadOnlyDictionary<string, (string Name, string Problem)> InputNames = new Dictionary<string, (string, string)>
+    {
+        ["parent traversal"] = ("../escape", "is not a safe file name"),
+        ["slash"] = ("a/b", "is not a safe file name"),
+        ["dot"] = (".", "is not a safe file name"),
+        ["dot-dot"] = ("..", "is not a safe file name"),
+        ["empty"] = ("", "is not a safe file name"),
+        ["NUL"] = ("data\0x", "is not a safe file name"),
+        ["newline"] = ("data\nx", "is not a safe file name"),
+        ["101 characters"] = (new string('n', 101), "is not a safe file name"),
+        ["fullwidth lookalike"] = ("\uFF44\uFF41\uFF54\uFF41", "is not a safe file name"),
+        ["shell metacharacters"] = ("$(touch x)", "is not a safe file name"),
+    };
+
+    public static TheoryData<string> InputNameCases => new(InputNames.Keys);
+
+    [Theory]
+    [MemberData(nameof(InputNameCases))]
+    public Task Named_input_role(string caseName) => HostileLedger.RunAsync("input names", caseName, async () =>
+    {
+        var (name, problem) = InputNames[caseName];
+        using var root = new HostileRoot();
+        var dirs = JobDirectories.For(root.Combine("jobs"), JobId);
+        dirs.Create();
+        var store = new HostileArtifactStore();
+        var id = store.AddManaged(("a.txt", "a"));
+        var before = root.Snapshot();
+        var stager = new InputStager(store, new StagingOptions(), HpcLog.Null);
+        var inputs = JsonSerializer.SerializeToElement(new Dictionary<string, string> { [name] = id });
+        var ex = await Assert.ThrowsAsync<StagingException>(() => stager.StageAsync(JobId, inputs, dirs, CancellationToken.None));
+        Hostile.AssertNames(ex, problem, "inputs.");
+        Assert.DoesNotContain('\0', ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+        Assert.Empty(HostileRoot.Changes(before, root.Snapshot()));
+        Assert.Empty(store.Downloads);
+        return Verdict.Refused;
+    });
+
+    [Fact]
+    public Task Input_name_hiding_another_inputs_directory() => HostileLedger.RunAsync("input names", "name equal to another input's id", async () =>
+    {
+        using var root = new HostileRoot();
+        var dirs = JobDirectories.For(root.Combine("jobs"), JobId);
+        dirs.Create();
+        var store = new HostileArtifactStore();
+        var first = store.AddManaged(("a.txt", "a"));
+        var second = store.AddManaged(("b.txt", "b"));
+        var before = root.Snapshot();
+        var stager = new InputStager(store, new StagingOptions(), HpcLog.Null);
+        var inputs = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["data"] = first, [first] = second });
+        var ex = await Assert.ThrowsAsync<StagingException>(() => stager.StageAsync(JobId, inputs, dirs, CancellationToken.None));
+        Hostile.AssertNames(ex, "would hide the input directory", first);
+        Assert.Empty(HostileRoot.Changes(before, root.Snapshot()));
+        return Verdict.Refused;
+    });
 }
