@@ -164,21 +164,34 @@ public sealed class CycleEndToEndTests
         return Verdict.Refused;
     });
 
-    [Fact]
-    public Task Processor_name_with_shell_metacharacters_never_reaches_a_shell() => HostileLedger.RunAsync(Area, "processor name with shell metacharacters", async () =>
+    /// <summary>"CANARY" is replaced by the canary path.</summary>
+    public static readonly TheoryData<string> Processors = new()
+    {
+        "x;rm -rf /",
+        "../x",
+        "../../../../tmp/x",
+        "$(touch CANARY)`touch CANARY`",
+        "a\"b'c;touch CANARY #",
+    };
+
+    [Theory]
+    [MemberData(nameof(Processors))]
+    public Task Processor_name_with_shell_metacharacters_never_reaches_a_shell(string template) => HostileLedger.RunAsync(Area, "processor name " + template, async () =>
     {
         using var canary = new Canary();
-        var processor = $"x;rm -rf /;$(touch {canary.Path});`touch {canary.Path}`/../x";
+        var processor = template.Replace("CANARY", canary.Path, StringComparison.Ordinal);
         string? script = null;
         var scheduler = new RecordingScheduler { OnSubmit = spec => script = BatchScriptBuilder.Build(spec) };
         await using var h = await CycleHarness.StartAsync(scheduler, processor);
         var jobId = await h.CreateJobAsync(new { args = new[] { "x" } });
+        var before = h.Root.Snapshot();
 
         for (var i = 0; i < 3 && !JobStatus.IsTerminal(h.Job(jobId).Status); i++) await h.CycleAsync();
 
         Assert.Equal(JobStatus.Completed, h.Job(jobId).Status);
+        HostileRoot.AssertChangesOnlyUnder(before, h.Root.Snapshot(), $"jobs/{jobId}", "state");
         Assert.NotNull(script);
-        Assert.DoesNotContain("rm -rf", script);
+        Assert.DoesNotContain(processor, script);
         Assert.DoesNotContain(canary.Path, script);
         var path = h.Root.WriteFile("script.sh", script);
         var syntax = await new ProcessRunner().RunAsync(new ProcessCommand("bash", ["-n", path], TimeSpan.FromSeconds(20)), CancellationToken.None);
