@@ -3,6 +3,7 @@ using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.Core.Scheduling;
+using Emx2Hpc.Core.Staging;
 using Emx2Hpc.Core.State;
 
 namespace Emx2Hpc.Core.Cycle;
@@ -21,7 +22,16 @@ internal sealed class ServerReconciler(CycleContext ctx, JobRetirement retiremen
         var ours = new Dictionary<string, JobDto>(StringComparer.Ordinal);
         foreach (var status in JobStatus.InFlight)
             foreach (var job in await ctx.Client.ListAllJobsAsync(new JobQuery { Status = status }, ct))
-                if (job.WorkerId == ctx.WorkerId) ours[job.Id] = job;
+            {
+                if (job.WorkerId != ctx.WorkerId) continue;
+                // Job ids name local directories: adopting "../../x" would create and write them outside the jobs root.
+                if (!Guid.TryParseExact(job.Id, "D", out _))
+                {
+                    ctx.Log.Error($"EMX2 lists a job of this worker whose id is not a UUID ('{PathSafety.Describe(job.Id, 80)}'); ignoring it");
+                    continue;
+                }
+                ours[job.Id] = job;
+            }
 
         foreach (var local in ctx.Store.ListJobs())
             if (!ours.ContainsKey(local.JobId)) await CheckVanishedAsync(local, ct);
