@@ -194,13 +194,15 @@ public sealed class CycleHarness : IAsyncDisposable
             Inputs = inputs is null ? null : JsonSerializer.SerializeToElement(inputs),
             TimeoutSeconds = timeoutSeconds,
         });
+        Clock.Advance(TimeSpan.FromSeconds(1)); // distinct created_at: EMX2 lists PENDING jobs oldest first
         return created.Id;
     }
 
-    /// <summary>Creates, fills and commits a managed artifact; returns its id.</summary>
-    public async Task<string> UploadManagedInputAsync(params (string Path, string Content)[] files)
+    /// <summary>Creates, fills and commits a managed artifact; returns its id. EMX2 echoes the artifact's name in
+    /// the job's enriched inputs, so the worker also links it as input/&lt;name&gt;.</summary>
+    public async Task<string> UploadManagedInputAsync(string name, params (string Path, string Content)[] files)
     {
-        var created = await User.CreateArtifactAsync(new CreateArtifactRequest { Name = "input", Type = "blob", Residence = ArtifactResidence.Managed });
+        var created = await User.CreateArtifactAsync(new CreateArtifactRequest { Name = name, Type = "blob", Residence = ArtifactResidence.Managed });
         var hashes = new List<(string, string)>();
         long total = 0;
         foreach (var (path, content) in files)
@@ -219,11 +221,11 @@ public sealed class CycleHarness : IAsyncDisposable
     }
 
     /// <summary>Registers a posix artifact for a file on this machine, committed with the file's current hash.</summary>
-    public async Task<string> RegisterPosixInputAsync(string fullPath)
+    public async Task<string> RegisterPosixInputAsync(string fullPath, string name = "posix-input")
     {
         var created = await User.CreateArtifactAsync(new CreateArtifactRequest
         {
-            Name = "posix-input", Type = "blob", Residence = ArtifactResidence.Posix, ContentUrl = "file://" + fullPath,
+            Name = name, Type = "blob", Residence = ArtifactResidence.Posix, ContentUrl = "file://" + fullPath,
         });
         var sha = await BodyHash.OfFileAsync(fullPath, default);
         await User.CommitArtifactAsync(created.Id, new CommitRequest { Sha256 = sha, SizeBytes = new FileInfo(fullPath).Length });
