@@ -107,12 +107,18 @@ internal sealed class ServerReconciler(CycleContext ctx, JobRetirement retiremen
     }
 
     /// <summary>After local state was lost, tagged scheduler jobs whose EMX2 job is not ours in flight are
-    /// leftovers of work EMX2 has already ended: cancel the ones still queued or running.</summary>
+    /// leftovers of work EMX2 has already ended: cancel the ones still queued or running. Tags do not name the
+    /// worker, so a job EMX2 says another worker is running (a second worker id on the same cluster account) is
+    /// left alone.</summary>
     private async Task CancelStrayTaggedJobsAsync(Dictionary<string, JobDto> ours, CancellationToken ct)
     {
         foreach (var t in await tagged.AllAsync(ct))
         {
             if (t.Emx2JobId is null || ours.ContainsKey(t.Emx2JobId) || t.State is not (SchedulerState.Queued or SchedulerState.Running)) continue;
+            JobDto? server;
+            try { server = await ctx.Client.GetJobAsync(t.Emx2JobId, ct); }
+            catch (Emx2NotFoundException) { server = null; }
+            if (server is { WorkerId: { } owner } && owner != ctx.WorkerId && !JobStatus.IsTerminal(server.Status)) continue;
             ctx.Log.Warn($"cancelling stray scheduler job {t.SchedulerJobId}: EMX2 job {t.Emx2JobId} is not in flight for this worker",
                 ("job_id", t.Emx2JobId), ("slurm_job_id", t.SchedulerJobId));
             await ctx.Scheduler.CancelAsync(t.SchedulerJobId, ct);
