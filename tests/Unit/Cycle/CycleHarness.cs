@@ -30,6 +30,8 @@ public sealed class HarnessOptions
     /// <summary>SS era: the worker secret is also the server's shared secret, valid even after the worker row and
     /// its credentials are deleted (the only way a heartbeat can meet a 404).</summary>
     public bool SharedSecret { get; set; }
+    /// <summary>MOLGENIS_HPC_MAX_UPLOAD_BYTES of the emulator (null: its default).</summary>
+    public long? MaxUploadBytes { get; set; }
 }
 
 /// <summary>One worker against one in-process EMX2 emulator on a loopback port: a real <see cref="Emx2Client"/>
@@ -90,6 +92,7 @@ public sealed class CycleHarness : IAsyncDisposable
         emulatorOptions.WorkerSecrets[WorkerId] = WorkerSecret;
         emulatorOptions.UserTokens[ManagerToken] = UserRole.Manager;
         if (options.SharedSecret) emulatorOptions.SharedSecret = WorkerSecret;
+        if (options.MaxUploadBytes is { } max) emulatorOptions.MaxUploadBytes = max;
         var server = await EmulatorServer.StartAsync(emulatorOptions);
         server.SetClock(clock.GetUtcNow);
         var userName = server.AddUserToken(EditorToken, UserRole.Editor, "cycle-editor");
