@@ -56,7 +56,7 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher)
             {
                 logId = await publisher.PublishAsync(job, ArtifactRole.Log, collected.Logs, profile?.LogResidence ?? Residence.Managed, dirs, ct);
             }
-            catch (Exception ex) when (!IsTransient(ex))
+            catch (Emx2ApiException ex) when (!IsTransient(ex))
             {
                 // Logs are evidence, not the result: one EMX2 refuses for good (e.g. larger than its upload limit)
                 // must not keep the outcome from ever being reported.
@@ -69,7 +69,7 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher)
                 {
                     outputId = await publisher.PublishAsync(job, ArtifactRole.Output, collected.Outputs, profile?.OutputResidence ?? Residence.Managed, dirs, ct);
                 }
-                catch (Exception ex) when (!IsTransient(ex))
+                catch (Emx2ApiException ex) when (!IsTransient(ex))
                 {
                     status = JobStatus.Failed;
                     detail = $"{detail}; output upload failed: {ex.Message}";
