@@ -146,12 +146,19 @@ public sealed class CycleHarness : IAsyncDisposable
     private CycleRunner NewRunner()
     {
         _handler = new RecordingHandler(_sent);
-        var log = new HpcLog(new TestSink(Logs, _output), "cycle-test", LogLevel.Debug);
-        return new CycleRunner(Config, new CycleRunnerOptions
-        {
-            Scheduler = Scheduler, Clock = Clock, HttpHandler = _handler, UnknownGrace = _options.UnknownGrace,
-        }, log);
+        return CreateRunner(Config, _handler, TimeSpan.Zero);
     }
+
+    /// <summary>Another process on the same machine: its own runner (and store connection) on the same state
+    /// database, or on a variant of the configuration. The caller disposes it.</summary>
+    public CycleRunner CreateRunner(HpcConfig? config = null, TimeSpan? lockWait = null) =>
+        CreateRunner(config ?? Config, new RecordingHandler(_sent), lockWait ?? TimeSpan.Zero);
+
+    private CycleRunner CreateRunner(HpcConfig config, HttpMessageHandler handler, TimeSpan lockWait) =>
+        new(config, new CycleRunnerOptions
+        {
+            Scheduler = Scheduler, Clock = Clock, HttpHandler = handler, UnknownGrace = _options.UnknownGrace, LockWait = lockWait,
+        }, new HpcLog(new TestSink(Logs, _output), "cycle-test", LogLevel.Debug));
 
     /// <summary>The process dies (or is restarted): the next use builds a new runner on the same state database.</summary>
     public void Restart()
