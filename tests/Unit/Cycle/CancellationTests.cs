@@ -43,6 +43,27 @@ public sealed class CancellationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_job_cancelled_and_deleted_in_EMX2_between_two_cycles_is_cancelled_on_the_cluster_and_forgotten()
+    {
+        await using var h = await CycleHarness.StartAsync(output, o => o.Scripted = true);
+        var id = await h.CreateJobAsync();
+        await h.RunCycleAsync();
+        h.Scripted.SetStateOf(id, "RUNNING");
+        await h.RunCycleAsync();
+        var slurmId = h.Scripted.IdFor(id);
+
+        await h.User.CancelJobAsync(id);
+        await h.User.DeleteJobAsync(id);
+        await h.RunCycleAsync();
+
+        Assert.Null(h.Server.GetJob(id));
+        Assert.Equal([slurmId], h.Scripted.Cancelled);
+        Assert.Null(h.Store.GetJob(id));
+        Assert.Equal("DELETED", h.Store.ListFinished().Single(f => f.JobId == id).FinalStatus);
+        Assert.Empty(h.Store.PendingReports());
+    }
+
+    [Fact]
     public async Task Cancellation_wins_over_a_scheduler_job_that_finished_at_the_same_time()
     {
         await using var h = await CycleHarness.StartAsync(output, o => o.Scripted = true);

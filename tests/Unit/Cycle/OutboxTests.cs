@@ -1,3 +1,4 @@
+using System.Net;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.Core.State;
@@ -100,6 +101,35 @@ public sealed class OutboxTests(ITestOutputHelper output)
         Assert.Single(h.Statuses(id), s => s == JobStatus.Submitted);
         Assert.StartsWith("slurm_state=RUNNING", h.Transitions(id)[^1].Detail); // same-state audit row with the scheduler detail
         Assert.Equal(LocalPhase.Running, h.Store.GetJob(id)!.Phase);
+    }
+
+    [Fact]
+    public async Task A_409_for_a_report_the_server_already_applied_is_acknowledged()
+    {
+        await using var h = await Scripted(output);
+        var id = await h.CreateJobAsync();
+        await h.RunCycleAsync();
+        h.Scripted.SetStateOf(id, "RUNNING");
+        // A proxy replays our STARTED report: the first copy is applied, ours meets a 409 (modelled by applying it
+        // out of band and answering 409 without sending).
+        var answered = false;
+        h.Http.Respond(r =>
+        {
+            if (answered || r.RequestUri!.AbsolutePath != $"/api/hpc/jobs/{id}/transition") return null;
+            answered = true;
+            using var worker = h.NewWorkerClient();
+            worker.TransitionAsync(id, new TransitionRequest { Status = JobStatus.Started, Detail = "applied by the first copy" }).GetAwaiter().GetResult();
+            return RecordingHandler.Problem(HttpStatusCode.Conflict, $"Cannot transition job {id} from STARTED to STARTED");
+        });
+
+        var report = await h.RunCycleAsync();
+
+        Assert.True(answered);
+        Assert.Empty(report.Errors);
+        Assert.Empty(h.Store.PendingReports());
+        Assert.Equal((LocalPhase.Running, JobStatus.Started), (h.Store.GetJob(id)!.Phase, h.Store.GetJob(id)!.Emx2Status));
+        Assert.Single(h.Statuses(id), s => s == JobStatus.Started);
+        Assert.Contains(h.Sent, r => r.Method == "GET" && r.Path == $"/api/hpc/jobs/{id}"); // the server's view was read
     }
 
     [Fact]
