@@ -22,11 +22,12 @@ public sealed class HpcCycle
     private readonly JobMonitor _monitor;
     private readonly TimeoutPolicy _timeouts;
     private readonly JobFinisher _finisher;
+    private readonly TaggedJobs _tagged;
 
     public HpcCycle(CycleContext ctx)
     {
         _ctx = ctx;
-        var tagged = new TaggedJobs(ctx.Scheduler);
+        var tagged = _tagged = new TaggedJobs(ctx.Scheduler);
         var retirement = new JobRetirement(ctx);
         _finisher = new JobFinisher(ctx, new ArtifactPublisher(ctx));
         _registration = new WorkerRegistration(ctx);
@@ -60,6 +61,7 @@ public sealed class HpcCycle
             ?? throw new InvalidOperationException($"job {jobId} is not claimed by this worker (claim it first with Receive-HpcJob)");
         if (job.Phase is not (LocalPhase.Claimed or LocalPhase.Submitting))
             throw new InvalidOperationException($"job {jobId} is already {job.Phase.ToString().ToLowerInvariant()} (scheduler job {job.SchedulerJobId ?? "none"})");
+        _tagged.Forget();
         await _submitter.SubmitOneAsync(job, ct);
         await _finisher.FinishAsync(ct);
         await _outbox.FlushAsync(ct);
@@ -74,6 +76,7 @@ public sealed class HpcCycle
     public async Task<CycleReport> RunAsync(bool register, bool acceptWork, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
+        _tagged.Forget();
         var errors = new List<string>();
         var report = new CycleReport();
 

@@ -86,7 +86,8 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
             return false;
         }
 
-        ctx.Store.Upsert(job with { Phase = LocalPhase.Submitting, SubmittingSinceUtc = ctx.Now, SubmitAttempts = job.SubmitAttempts + 1, SchedulerName = ctx.Scheduler.Name });
+        job = job with { Phase = LocalPhase.Submitting, SubmittingSinceUtc = ctx.Now, SubmitAttempts = job.SubmitAttempts + 1, SchedulerName = ctx.Scheduler.Name };
+        ctx.Store.Upsert(job);
         string schedulerId;
         try
         {

@@ -8,6 +8,10 @@ internal sealed class TaggedJobs(IScheduler scheduler)
 {
     private IReadOnlyList<SchedulerJobInfo>? _all;
 
+    /// <summary>Called at the start of every cycle: a listing from an earlier cycle of a long-running process
+    /// would not show jobs submitted since.</summary>
+    public void Forget() => _all = null;
+
     public async Task<IReadOnlyList<SchedulerJobInfo>> AllAsync(CancellationToken ct) =>
         _all ??= await scheduler.ListTaggedAsync(ct);
 
