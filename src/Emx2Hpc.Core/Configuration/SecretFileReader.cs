@@ -1,3 +1,5 @@
+using Emx2Hpc.Core.Staging;
+
 namespace Emx2Hpc.Core.Configuration;
 
 /// <summary>Reads a secret file, refusing one that other local users can read (gap 6: the Python daemon only
@@ -12,23 +14,43 @@ internal static class SecretFileReader
     {
         void Fail(string message) => ctx.Error(entry.Value.Start, entry.Path, message);
 
-        if (Directory.Exists(path))
+        // A link is followed (secret stores and configuration management install secrets that way), but the type and
+        // permissions that matter are those of the file it resolves to, and messages name both.
+        string target;
+        try
         {
-            Fail($"secret file '{path}' is a directory");
-            return null;
+            target = RealPath.Resolve(path);
         }
-        if (!File.Exists(path))
+        catch (FileNotFoundException)
         {
             Fail($"secret file '{path}' does not exist");
             return null;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fail($"cannot resolve secret file '{path}': {e.Message}");
+            return null;
+        }
+        var shown = target == path ? $"'{path}'" : $"'{path}' (a link to '{target}')";
+        switch (FileKindProbe.Of(target))
+        {
+            case FileKind.Directory:
+                Fail($"secret file {shown} is a directory");
+                return null;
+            case FileKind.Regular:
+                break;
+            default:
+                // Reading a FIFO blocks the daemon at start; /dev/zero or /dev/urandom would fill its memory.
+                Fail($"secret file {shown} is not a regular file");
+                return null;
+        }
 
         if (!OperatingSystem.IsWindows() && !ctx.Options.AllowInsecureSecret)
         {
-            var mode = File.GetUnixFileMode(path);
+            var mode = File.GetUnixFileMode(target);
             if ((mode & GroupOrOther) != 0)
             {
-                Fail($"secret file '{path}' is accessible by group or others (mode {Octal(mode)}); run: chmod 600 {path}");
+                Fail($"secret file {shown} is accessible by group or others (mode {Octal(mode)}); run: chmod 600 {target}");
                 return null;
             }
         }
@@ -36,7 +58,7 @@ internal static class SecretFileReader
         string text;
         try
         {
-            text = File.ReadAllText(path).Trim();
+            text = File.ReadAllText(target).Trim();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

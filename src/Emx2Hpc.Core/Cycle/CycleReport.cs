@@ -17,6 +17,9 @@ public sealed record CycleReport
     public IReadOnlyList<string> Errors { get; init; } = [];
     /// <summary>True when EMX2 could not be reached or refused our credentials: cron should see a failure.</summary>
     public bool Emx2Unreachable { get; init; }
+    /// <summary>Of those, EMX2 answered but refused the credentials or role (401/403): fix the secret or the clock,
+    /// not the network.</summary>
+    public bool AuthRejected { get; init; }
     public TimeSpan Duration { get; init; }
 
     public override string ToString() => Skipped

@@ -59,7 +59,8 @@ public sealed class CycleRunner : IDisposable
 
     public async Task<CycleReport> RunOnceAsync(bool register = true, bool acceptWork = true, CancellationToken ct = default)
     {
-        using var cycleLock = CycleLock.TryAcquire(CycleLock.PathFor(_ctx.Store.Path), _lockWait, out var holder);
+        var (cycleLock, holder) = await CycleLock.TryAcquireAsync(CycleLock.PathFor(_ctx.Store.Path), _lockWait, ct);
+        using var held = cycleLock;
         if (cycleLock is null)
         {
             var reason = $"another cycle is running on {_ctx.Store.Path} ({holder ?? "holder unknown"})";
@@ -80,7 +81,8 @@ public sealed class CycleRunner : IDisposable
     public async Task<T> WithLockAsync<T>(Func<HpcCycle, Task<T>> work)
     {
         var wait = _lockWait > TimeSpan.FromMinutes(1) ? _lockWait : TimeSpan.FromMinutes(1);
-        using var cycleLock = CycleLock.TryAcquire(CycleLock.PathFor(_ctx.Store.Path), wait, out var holder)
+        var (cycleLock, holder) = await CycleLock.TryAcquireAsync(CycleLock.PathFor(_ctx.Store.Path), wait, CancellationToken.None);
+        using var held = cycleLock
             ?? throw new InvalidOperationException($"another cycle is still running on {_ctx.Store.Path} ({holder ?? "holder unknown"}); try again");
         return await work(_cycle);
     }

@@ -76,7 +76,7 @@ public sealed class HpcCycle
     public async Task<CycleReport> RunAsync(bool register, bool acceptWork, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        _tagged.Forget(); // `run` keeps this object: last cycle's view of the scheduler would hide newer jobs
+        _tagged.Forget();
         var errors = new List<string>();
         var report = new CycleReport();
 
@@ -91,7 +91,7 @@ public sealed class HpcCycle
             {
                 errors.Add($"{name}: {ex.Message}");
                 _ctx.Log.Error($"{name}: {ex.Message}");
-                report = report with { Emx2Unreachable = true };
+                report = report with { Emx2Unreachable = true, AuthRejected = report.AuthRejected || ex is not Emx2UnavailableException };
                 return false;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -52,14 +52,24 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher)
             var collected = OutputCollector.Collect(dirs);
             foreach (var skipped in collected.Skipped)
                 ctx.Log.Warn($"job {job.JobId}: not uploading {skipped}", ("job_id", job.JobId));
-            logId = await publisher.PublishAsync(job, ArtifactRole.Log, collected.Logs, profile?.LogResidence ?? Residence.Managed, dirs, ct);
+            try
+            {
+                logId = await publisher.PublishAsync(job, ArtifactRole.Log, collected.Logs, profile?.LogResidence ?? Residence.Managed, dirs, ct);
+            }
+            catch (Emx2ApiException ex) when (!IsTransient(ex))
+            {
+                // Logs are evidence, not the result: one EMX2 refuses for good (e.g. larger than its upload limit)
+                // must not keep the outcome from ever being reported.
+                detail = $"{detail}; log upload failed: {ex.Message}";
+                ctx.Log.Error($"logs of job {job.JobId} cannot be published; reporting without them", ex, ("job_id", job.JobId));
+            }
             if (status == JobStatus.Completed)
             {
                 try
                 {
                     outputId = await publisher.PublishAsync(job, ArtifactRole.Output, collected.Outputs, profile?.OutputResidence ?? Residence.Managed, dirs, ct);
                 }
-                catch (Exception ex) when (!IsTransient(ex))
+                catch (Emx2ApiException ex) when (!IsTransient(ex))
                 {
                     status = JobStatus.Failed;
                     detail = $"{detail}; output upload failed: {ex.Message}";

@@ -80,6 +80,9 @@ internal sealed class JobPoller(CycleContext ctx)
 
     private void Track(JobDto claimed, ProfileConfig profile)
     {
+        // The id becomes a directory name; the claim answer is trusted no more than the list it came from.
+        if (!Guid.TryParseExact(claimed.Id, "D", out _))
+            throw new InvalidOperationException($"EMX2 answered a claim with a job id that is not a UUID ('{Staging.PathSafety.Describe(claimed.Id, 80)}'); not tracking it");
         ctx.Store.Upsert(new TrackedJob
         {
             JobId = claimed.Id, Processor = claimed.Processor, Profile = claimed.Profile, Phase = LocalPhase.Claimed,

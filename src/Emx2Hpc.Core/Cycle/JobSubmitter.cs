@@ -3,6 +3,7 @@ using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.Core.Scheduling;
+using Emx2Hpc.Core.Scheduling.Slurm;
 using Emx2Hpc.Core.Staging;
 using Emx2Hpc.Core.State;
 
@@ -75,6 +76,9 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
             dirs.Create();
             await stager.StageAsync(job.JobId, claimed.Inputs, dirs, ct);
             spec = SpecBuilder.Build(ctx.Config, profile, job.JobId, dirs, JobParameters.Parse(claimed.Parameters));
+            // Every scheduler builds this script; building it here (pure, no I/O) means a job that cannot be placed in
+            // one safely is FAILED with the reason before the write-ahead mark, and the scheduler is never called.
+            BatchScriptBuilder.Build(spec);
         }
         catch (Exception ex) when (ex is StagingException or SchedulerException or UnauthorizedAccessException)
         {
@@ -82,7 +86,8 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
             return false;
         }
 
-        ctx.Store.Upsert(job with { Phase = LocalPhase.Submitting, SubmittingSinceUtc = ctx.Now, SubmitAttempts = job.SubmitAttempts + 1, SchedulerName = ctx.Scheduler.Name });
+        job = job with { Phase = LocalPhase.Submitting, SubmittingSinceUtc = ctx.Now, SubmitAttempts = job.SubmitAttempts + 1, SchedulerName = ctx.Scheduler.Name };
+        ctx.Store.Upsert(job);
         string schedulerId;
         try
         {

@@ -3,6 +3,7 @@ using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.Core.Scheduling;
+using Emx2Hpc.Core.Staging;
 using Emx2Hpc.Core.State;
 
 namespace Emx2Hpc.Core.Cycle;
@@ -21,7 +22,16 @@ internal sealed class ServerReconciler(CycleContext ctx, JobRetirement retiremen
         var ours = new Dictionary<string, JobDto>(StringComparer.Ordinal);
         foreach (var status in JobStatus.InFlight)
             foreach (var job in await ctx.Client.ListAllJobsAsync(new JobQuery { Status = status }, ct))
-                if (job.WorkerId == ctx.WorkerId) ours[job.Id] = job;
+            {
+                if (job.WorkerId != ctx.WorkerId) continue;
+                // Job ids name local directories: adopting "../../x" would create and write them outside the jobs root.
+                if (!Guid.TryParseExact(job.Id, "D", out _))
+                {
+                    ctx.Log.Error($"EMX2 lists a job of this worker whose id is not a UUID ('{PathSafety.Describe(job.Id, 80)}'); ignoring it");
+                    continue;
+                }
+                ours[job.Id] = job;
+            }
 
         foreach (var local in ctx.Store.ListJobs())
             if (!ours.ContainsKey(local.JobId)) await CheckVanishedAsync(local, ct);
@@ -106,15 +116,26 @@ internal sealed class ServerReconciler(CycleContext ctx, JobRetirement retiremen
             ("job_id", job.Id), ("slurm_job_id", schedulerId));
     }
 
-    /// <summary>After local state was lost, tagged scheduler jobs whose EMX2 job is not ours in flight are
-    /// leftovers of work EMX2 has already ended: cancel the ones still queued or running.</summary>
+    /// <summary>After local state was lost, tagged scheduler jobs whose EMX2 job this worker ran and EMX2 has since
+    /// ended are leftovers: cancel the ones still queued or running. The tag only names the EMX2 job, and the
+    /// scheduler account may be shared (another worker, another EMX2 server, a test run), so a job is cancelled
+    /// only when EMX2 confirms it was assigned to this worker; a job EMX2 does not know is left alone.</summary>
     private async Task CancelStrayTaggedJobsAsync(Dictionary<string, JobDto> ours, CancellationToken ct)
     {
         foreach (var t in await tagged.AllAsync(ct))
         {
             if (t.Emx2JobId is null || ours.ContainsKey(t.Emx2JobId) || t.State is not (SchedulerState.Queued or SchedulerState.Running)) continue;
-            ctx.Log.Warn($"cancelling stray scheduler job {t.SchedulerJobId}: EMX2 job {t.Emx2JobId} is not in flight for this worker",
-                ("job_id", t.Emx2JobId), ("slurm_job_id", t.SchedulerJobId));
+            JobDto? server;
+            try { server = await ctx.Client.GetJobAsync(t.Emx2JobId, ct); }
+            catch (Emx2NotFoundException) { server = null; }
+            var fields = new (string, object?)[] { ("job_id", t.Emx2JobId), ("slurm_job_id", t.SchedulerJobId) };
+            if (server?.WorkerId != ctx.WorkerId || !JobStatus.IsTerminal(server.Status))
+            {
+                ctx.Log.Debug($"leaving scheduler job {t.SchedulerJobId} alone: EMX2 job {t.Emx2JobId} is " +
+                              (server is null ? "unknown to this EMX2" : $"{server.Status} for worker {server.WorkerId ?? "none"}"), fields);
+                continue;
+            }
+            ctx.Log.Warn($"cancelling stray scheduler job {t.SchedulerJobId}: EMX2 job {t.Emx2JobId} of this worker is already {server.Status}", fields);
             await ctx.Scheduler.CancelAsync(t.SchedulerJobId, ct);
         }
     }

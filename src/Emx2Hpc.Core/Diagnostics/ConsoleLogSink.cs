@@ -32,7 +32,9 @@ public sealed class ConsoleLogSink(TextWriter writer, bool json, Redactor redact
         return sb.ToString();
     }
 
-    private static string Json(LogEvent e)
+    // Redacted before encoding, not only after: the JSON writer escapes '+', '&', '<', quotes and non-ASCII
+    // (\u002B …), so a free-text shared secret containing any of them no longer matched in the encoded line.
+    private string Json(LogEvent e)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -41,16 +43,16 @@ public sealed class ConsoleLogSink(TextWriter writer, bool json, Redactor redact
             w.WriteString("timestamp", e.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
             w.WriteString("level", LevelName(e.Level));
             w.WriteString("logger", e.Source);
-            w.WriteString("message", e.Message);
+            w.WriteString("message", redactor.Apply(e.Message));
             foreach (var (key, value) in e.Fields)
             {
                 if (key is "timestamp" or "level" or "logger" or "message" or "exception") continue;
                 if (value is null) w.WriteNull(key);
                 else if (value is int or long or double) w.WriteNumber(key, Convert.ToDouble(value, CultureInfo.InvariantCulture));
                 else if (value is bool b) w.WriteBoolean(key, b);
-                else w.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture));
+                else w.WriteString(key, redactor.Apply(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""));
             }
-            if (e.Exception is not null) w.WriteString("exception", e.Exception.ToString());
+            if (e.Exception is not null) w.WriteString("exception", redactor.Apply(e.Exception.ToString()));
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());

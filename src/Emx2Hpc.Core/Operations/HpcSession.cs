@@ -58,7 +58,8 @@ public sealed class HpcSession : IDisposable
     public async Task<IReadOnlyList<JobDto>> GetJobsAsync(JobFilter filter, CancellationToken ct)
     {
         if (filter.Id is not null) return [await Client.GetJobAsync(filter.Id, ct)];
-        var query = new JobQuery { Status = filter.Status, Processor = filter.Processor, Profile = filter.Profile, Limit = filter.Limit, Offset = filter.Offset };
+        // EMX2 matches status case-sensitively; admins type "pending".
+        var query = new JobQuery { Status = filter.Status?.ToUpperInvariant(), Processor = filter.Processor, Profile = filter.Profile, Limit = filter.Limit, Offset = filter.Offset };
         return filter.All ? await Client.ListAllJobsAsync(query, ct) : (await Client.ListJobsPageAsync(query, ct)).Items;
     }
 

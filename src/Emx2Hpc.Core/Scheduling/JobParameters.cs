@@ -42,10 +42,39 @@ public sealed record JobParameters(IReadOnlyList<string> Args, IReadOnlyDictiona
                     return Parse(document.RootElement);
                 }
             case JsonValueKind.Object:
+                if (Depth(element) > MaxDepth)
+                    throw new JobRejectedException($"parameters: nested more than {MaxDepth} levels deep");
                 return new JobParameters(ParseArgs(element), ParseEnvironment(element), Compact(element));
             default:
                 throw new JobRejectedException($"parameters: must be a JSON object (got {Describe(element.ValueKind)})");
         }
+    }
+
+    /// <summary>Deepest nesting accepted, the System.Text.Json default: the parameters are re-read with default
+    /// options further on (HPC_PARAMETERS, the simulated scheduler), and no real workload needs more.</summary>
+    public const int MaxDepth = 64;
+
+    private static int Depth(JsonElement root)
+    {
+        var deepest = 0;
+        var pending = new Stack<(JsonElement Element, int Depth)>();
+        pending.Push((root, 1));
+        while (pending.Count > 0)
+        {
+            var (element, depth) = pending.Pop();
+            deepest = Math.Max(deepest, depth);
+            if (deepest > MaxDepth) return deepest;
+            // Only containers count, as in Utf8JsonReader.CurrentDepth.
+            var children = element.ValueKind switch
+            {
+                JsonValueKind.Object => element.EnumerateObject().Select(p => p.Value),
+                JsonValueKind.Array => element.EnumerateArray(),
+                _ => [],
+            };
+            foreach (var child in children)
+                if (child.ValueKind is JsonValueKind.Object or JsonValueKind.Array) pending.Push((child, depth + 1));
+        }
+        return deepest;
     }
 
     private static List<string> ParseArgs(JsonElement parameters)

@@ -1,6 +1,6 @@
 namespace Emx2Hpc.Core.Staging;
 
-internal enum TreeEntryKind { File, Symlink, Special, Unreadable }
+internal enum TreeEntryKind { File, Symlink, Special, Unreadable, BadName }
 
 /// <summary>One non-directory entry found below a walked root; RelativePath uses '/' separators.</summary>
 internal sealed record TreeEntry(string RelativePath, string FullPath, TreeEntryKind Kind, string? Problem = null);
@@ -44,12 +44,28 @@ internal static class FileTreeWalker
                 continue;
             }
 
+            // .NET decodes names as UTF-8 with replacement: a name that is not valid UTF-8 comes back with U+FFFD, and
+            // its decoded path then names nothing or, worse, a different file spelled with a real U+FFFD. Such names
+            // (and every name they collide with) are reported, never opened.
+            var ambiguous = names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key)
+                .ToHashSet(StringComparer.Ordinal);
             var subdirectories = new List<(string, string)>();
-            foreach (var name in names)
+            foreach (var name in names.Distinct(StringComparer.Ordinal))
             {
                 var full = Path.Join(directory, name);
                 var entryRelative = relative.Length == 0 ? name : relative + "/" + name;
-                switch (FileKindProbe.Of(full))
+                if (ambiguous.Contains(name))
+                {
+                    yield return new TreeEntry(entryRelative, full, TreeEntryKind.BadName, "file name is not valid UTF-8 (several entries decode to it)");
+                    continue;
+                }
+                var kind = FileKindProbe.Of(full);
+                if (kind == FileKind.Missing && name.Contains('\uFFFD'))
+                {
+                    yield return new TreeEntry(entryRelative, full, TreeEntryKind.BadName, "file name is not valid UTF-8");
+                    continue;
+                }
+                switch (kind)
                 {
                     case FileKind.Directory: subdirectories.Add((full, entryRelative)); break;
                     case FileKind.Regular: yield return new TreeEntry(entryRelative, full, TreeEntryKind.File); break;

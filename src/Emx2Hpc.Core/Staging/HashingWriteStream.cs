@@ -4,8 +4,10 @@ using Emx2Hpc.Core.Protocol;
 namespace Emx2Hpc.Core.Staging;
 
 /// <summary>Write-only pass-through that hashes what flows into the inner stream, so a download is verified
-/// without reading the file a second time. Does not own the inner stream.</summary>
-internal sealed class HashingWriteStream(Stream inner) : Stream
+/// without reading the file a second time. Does not own the inner stream. With <paramref name="maxBytes"/>, a write
+/// that would go beyond it throws <paramref name="tooLarge"/>'s exception instead, before anything is written, so a
+/// server that streams more than it declared cannot fill the disk.</summary>
+internal sealed class HashingWriteStream(Stream inner, long? maxBytes = null, Func<long, Exception>? tooLarge = null) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -18,6 +20,7 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        CheckLimit(buffer.Length);
         inner.Write(buffer);
         Track(buffer);
     }
@@ -27,6 +30,7 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        CheckLimit(buffer.Length);
         await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         Track(buffer.Span);
     }
@@ -49,6 +53,12 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
     {
         if (disposing) _hash.Dispose();
         base.Dispose(disposing);
+    }
+
+    private void CheckLimit(int count)
+    {
+        if (maxBytes is { } max && BytesWritten + count > max)
+            throw tooLarge?.Invoke(max) ?? new IOException($"more than the expected {max} bytes were written");
     }
 
     private void Track(ReadOnlySpan<byte> data)

@@ -142,7 +142,10 @@ internal sealed class ManagedInputStager(IArtifactStore store, HpcLog log)
             DownloadedFile result;
             // Transfer errors propagate unchanged: they may be transient, unlike the failures wrapped here.
             await using (stream)
-            using (var hashing = new HashingWriteStream(stream))
+            // The listing declares each file's size; a server streaming more (broken, or hostile) is stopped there
+            // instead of filling the job file system.
+            using (var hashing = new HashingWriteStream(stream, row.SizeBytes, max => new StagingException(
+                       $"managed input {id}: file '{PathSafety.Describe(row.Path)}' is larger than the {max} bytes its listing declares; download stopped")))
             {
                 result = await store.DownloadFileAsync(id, row.Path, hashing, ct).ConfigureAwait(false);
                 await hashing.FlushAsync(ct).ConfigureAwait(false);

@@ -68,6 +68,9 @@ public static class OutputCollector
                 case TreeEntryKind.Special:
                     skipped.Add($"{Shown(path)}: not a regular file (fifo, socket or device)");
                     continue;
+                case TreeEntryKind.BadName:
+                    skipped.Add($"{Shown(path)}: {entry.Problem} (not uploaded)");
+                    continue;
                 case TreeEntryKind.Unreadable:
                     skipped.Add($"{(path.Length == 0 ? "." : Shown(path))}/: unreadable directory ({entry.Problem})");
                     continue;

@@ -9,6 +9,9 @@ public static class PathSafety
 {
     public const int MaxServerPathLength = 1024;
 
+    /// <summary>NAME_MAX of Linux file systems, in bytes: a longer segment cannot be created (ENAMETOOLONG).</summary>
+    public const int MaxSegmentBytes = 255;
+
     // Linux (where Slurm runs) is case-sensitive; macOS and Windows normally are not.
     private static readonly StringComparison PathComparison =
         OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
@@ -26,7 +29,9 @@ public static class PathSafety
     }
 
     /// <summary>The server rules plus "one spelling per file": no '\' (the server treats it as a separator in some
-    /// places and not others), no empty or '.' segments (two rows could otherwise land on the same local file).
+    /// places and not others), no empty or '.' segments (two rows could otherwise land on the same local file), and
+    /// no segment the local file system cannot hold (the server allows 1024 characters in one segment; failing on
+    /// ENAMETOOLONG later looked like a transient I/O error and was retried until the submission timeout).
     /// Used for every path that becomes a local file (downloads) or comes from one (uploads).</summary>
     public static string? LocalPathProblem(string? path)
     {
@@ -37,6 +42,7 @@ public static class PathSafety
         {
             if (segment.Length == 0) return "path has an empty segment";
             if (segment == ".") return "path has a '.' segment";
+            if (Encoding.UTF8.GetByteCount(segment) > MaxSegmentBytes) return $"path has a segment longer than {MaxSegmentBytes} bytes";
         }
         return null;
     }

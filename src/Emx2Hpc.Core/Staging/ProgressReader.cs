@@ -20,7 +20,20 @@ public static class ProgressReader
 
     private const byte NewLine = (byte)'\n';
 
-    public static ProgressReadResult Read(JobDirectories dirs, long offset) => ReadFile(Path.Join(dirs.Output, FileName), offset);
+    /// <summary>Reads <c>output/.hpc_progress.jsonl</c>. An output directory that is not a real directory (a host-mode
+    /// workload can replace it with a link to anywhere) reads as "no progress", as OutputCollector treats it.</summary>
+    public static ProgressReadResult Read(JobDirectories dirs, long offset)
+    {
+        try
+        {
+            if (FileKindProbe.Of(dirs.Output) != FileKind.Directory) return new ProgressReadResult(null, 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new ProgressReadResult(null, Math.Max(offset, 0));
+        }
+        return ReadFile(Path.Join(dirs.Output, FileName), offset);
+    }
 
     /// <param name="path">The progress file. Anything but a regular file (missing, a directory, a link the
     /// workload planted, a FIFO that would block) reads as "no progress" with offset 0.</param>

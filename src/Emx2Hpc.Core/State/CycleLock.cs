@@ -22,6 +22,14 @@ public sealed class CycleLock : IDisposable
     /// <summary>Tries for up to <paramref name="wait"/>; returns null if another live process holds the lock.</summary>
     public static CycleLock? TryAcquire(string lockPath, TimeSpan wait, out string? holder)
     {
+        var (acquired, who) = TryAcquireAsync(lockPath, wait, CancellationToken.None).GetAwaiter().GetResult();
+        holder = who;
+        return acquired;
+    }
+
+    /// <summary>As <see cref="TryAcquire"/>, waiting without blocking a thread.</summary>
+    public static async Task<(CycleLock? Lock, string? Holder)> TryAcquireAsync(string lockPath, TimeSpan wait, CancellationToken ct)
+    {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(lockPath))!);
         var deadline = DateTime.UtcNow + wait;
         while (true)
@@ -33,17 +41,15 @@ public sealed class CycleLock : IDisposable
                 var stale = previous is not null && !IsAlive(previous) ? previous : null; // a clean exit deletes the record
                 File.WriteAllText(OwnerPath(lockPath), string.Create(CultureInfo.InvariantCulture,
                     $"pid={Environment.ProcessId} host={Environment.MachineName} since={DateTimeOffset.UtcNow:O}\n"));
-                holder = null;
-                return new CycleLock(lockPath, stream, stale);
+                return (new CycleLock(lockPath, stream, stale), null);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
-                Thread.Sleep(200);
+                await Task.Delay(200, ct).ConfigureAwait(false);
             }
             catch (IOException)
             {
-                holder = ReadHolder(lockPath);
-                return null;
+                return (null, ReadHolder(lockPath));
             }
         }
     }

@@ -35,7 +35,9 @@ public sealed partial class StateStore : IDisposable
         try
         {
             var db = OpenAndMigrate(full);
-            return new StateStore(full, db, log, !existed || IsEmpty(db), null);
+            var recreated = !existed || IsEmpty(db);
+            if (recreated) Stamp(db);
+            return new StateStore(full, db, log, recreated, null);
         }
         catch (SqliteException ex) when (IsCorruption(ex))
         {
@@ -47,8 +49,11 @@ public sealed partial class StateStore : IDisposable
                                          $"({holder ?? "holder unknown"}); not moving it aside under a running cycle");
             try
             {
+                // Another run quarantined and recreated it while we waited: local knowledge is gone all the same, and
+                // whichever of us gets the cycle lock must rebuild it.
                 var db = OpenAndMigrate(full);
-                return new StateStore(full, db, log, IsEmpty(db), null); // another run recreated it while we waited
+                Stamp(db);
+                return new StateStore(full, db, log, true, null);
             }
             catch (SqliteException again) when (IsCorruption(again))
             {
@@ -56,6 +61,7 @@ public sealed partial class StateStore : IDisposable
                 log.Warn($"state database {full} is corrupt ({ex.Message}); moved to {quarantined} and starting empty",
                     ("state_db", full));
                 var db = OpenAndMigrate(full);
+                Stamp(db);
                 return new StateStore(full, db, log, true, quarantined);
             }
         }
@@ -108,6 +114,11 @@ public sealed partial class StateStore : IDisposable
             tx.Commit();
         }
     }
+
+    /// <summary>Marks a new database so only the first open after a loss reports <see cref="WasRecreated"/>;
+    /// otherwise an idle worker would redo the expensive recovery scan on every cron run.</summary>
+    private static void Stamp(SqliteConnection db) =>
+        Exec(db, $"INSERT OR IGNORE INTO meta(key, value) VALUES ('created_utc', '{Iso(DateTimeOffset.UtcNow)}');");
 
     private static bool IsEmpty(SqliteConnection db) =>
         Convert.ToInt64(Scalar(db, "SELECT (SELECT count(*) FROM tracked_jobs) + (SELECT count(*) FROM meta) + (SELECT count(*) FROM finished_jobs);"), CultureInfo.InvariantCulture) == 0;

@@ -38,6 +38,13 @@ internal static class EmulatorApp
 
         // Order matters: raw path before routing (so routing sees ".." segments), the request log and faults see
         // every request, the trace id is on every answer, and the gate runs inside the error handler.
+        // The Date header comes from the emulator's clock, not Kestrel's: SetClock simulates a server whose clock is
+        // off, and clients measure skew from Date (the ±300 s HMAC window diagnostics).
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.Date = c.Clock.Now.UtcDateTime.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            return next(context);
+        });
         app.Use(RawPathMiddleware.InvokeAsync);
         app.UseRouting();
         app.Use(log.InvokeAsync);

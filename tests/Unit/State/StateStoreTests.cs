@@ -37,6 +37,15 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
+    public void Only_the_first_open_of_a_new_database_reports_it_recreated()
+    {
+        using (var first = StateStore.Open(DbPath)) Assert.True(first.WasRecreated);
+        using var second = StateStore.Open(DbPath);
+        Assert.False(second.WasRecreated);
+        Assert.NotNull(second.GetMeta("created_utc"));
+    }
+
+    [Fact]
     public void Jobs_round_trip_every_field_and_survive_reopen()
     {
         var job = Job("a") with

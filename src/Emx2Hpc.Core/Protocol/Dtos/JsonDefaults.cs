@@ -13,5 +13,9 @@ public static class JsonDefaults
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
         PropertyNameCaseInsensitive = false,
+        // Job parameters and inputs are free JSON written by EMX2 users and embedded in every job list page. With the
+        // default limit (64) one deeply nested job made the whole page unreadable, so no job could be polled at all;
+        // 1000 matches Jackson's default nesting limit on the server. JobParameters applies the tight limit per job.
+        MaxDepth = 1000,
     };
 }

@@ -23,6 +23,7 @@ public static class BatchScriptBuilder
         ScriptValueGuard.DirectoryPath(d.Work, "directories.work", container);
         for (var i = 0; i < spec.Args.Count; i++) ScriptValueGuard.NoNul(spec.Args[i], $"args[{i}]");
         ScriptValueGuard.NoNul(spec.ParametersJson, "parameters");
+        CheckExecSizes(spec);
 
         var script = new StringBuilder();
         void Line(string text) => script.Append(text).Append('\n');
@@ -42,5 +43,20 @@ public static class BatchScriptBuilder
         };
         foreach (var line in body) Line(line);
         return script.ToString();
+    }
+
+    /// <summary>Args and environment reach the workload through exec() in both modes (apptainer re-exports the env
+    /// file inside the container), so the kernel's limits apply to them; refuse here with the field's name instead of
+    /// letting the job fail on the node with "Argument list too long".</summary>
+    private static void CheckExecSizes(BatchJobSpec spec)
+    {
+        long total = 0;
+        for (var i = 0; i < spec.Args.Count; i++) total += ScriptValueGuard.ExecString(spec.Args[i], $"args[{i}]");
+        foreach (var (name, value) in spec.Environment) total += ScriptValueGuard.ExecString($"{name}={value}", $"environment.{name}");
+        total += System.Text.Encoding.UTF8.GetByteCount(spec.ParametersJson) + "HPC_PARAMETERS=".Length + 1;
+        if (total > ScriptValueGuard.MaxExecTotalBytes)
+            throw ScriptValueGuard.Reject("args", $"together with the environment and parameters the job passes {total} bytes to its program; " +
+                $"more than {ScriptValueGuard.MaxExecTotalBytes / 1024 / 1024} MiB cannot be passed");
+        ScriptValueGuard.ExecString("HPC_PARAMETERS=" + spec.ParametersJson, "parameters");
     }
 }

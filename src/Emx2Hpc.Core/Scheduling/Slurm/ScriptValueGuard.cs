@@ -51,5 +51,23 @@ internal static class ScriptValueGuard
         }
     }
 
+    /// <summary>Linux's MAX_ARG_STRLEN: the longest single argument or NAME=value environment entry exec() accepts,
+    /// including its terminating NUL.</summary>
+    public const int MaxExecStringBytes = 128 * 1024;
+
+    /// <summary>Budget for everything a job adds to argv and the environment together. exec() fails with E2BIG
+    /// beyond ARG_MAX (a quarter of the stack limit, usually 2 MiB, shared with the node's own environment).</summary>
+    public const int MaxExecTotalBytes = 1024 * 1024;
+
+    /// <summary>Bytes <paramref name="value"/> takes in an exec() argument vector; throws when one string is too big
+    /// for the kernel (the job would otherwise fail on the node with "Argument list too long").</summary>
+    public static int ExecString(string value, string field)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(value) + 1;
+        if (bytes > MaxExecStringBytes)
+            throw Reject(field, $"is {bytes - 1} bytes; Linux cannot pass one argument or environment entry over {MaxExecStringBytes / 1024} KiB to a program");
+        return bytes;
+    }
+
     public static JobRejectedException Reject(string field, string problem) => new($"{field}: {problem}");
 }

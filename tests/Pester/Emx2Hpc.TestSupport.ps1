@@ -1,0 +1,109 @@
+# Shared by the Pester suites (dot-sourced in BeforeAll): where the built module and the emulator are, and how to
+# start an emulator and write a worker configuration for it. Needs pwsh 7.4+ and a built repository:
+#   ./build.ps1 -Task Build          (module folder out/Emx2Hpc/<version>)
+#   dotnet build src/Emx2Hpc.Emulator
+# EMX2HPC_MODULE_DIR and EMX2HPC_EMULATOR_DLL override the locations (build.ps1 -Task Test sets both).
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+
+function Get-TestModuleDirectory {
+    if ($env:EMX2HPC_MODULE_DIR) { return $env:EMX2HPC_MODULE_DIR }
+    $version = (Import-PowerShellDataFile (Join-Path $script:RepoRoot 'module/Emx2Hpc.psd1')).ModuleVersion
+    Join-Path $script:RepoRoot "out/Emx2Hpc/$version"
+}
+
+function Import-TestModule {
+    $manifest = Join-Path (Get-TestModuleDirectory) 'Emx2Hpc.psd1'
+    if (-not (Test-Path $manifest)) { throw "Built module not found at $manifest; run ./build.ps1 -Task Build first." }
+    Import-Module $manifest -Force -ErrorAction Stop
+}
+
+function Get-EmulatorDll {
+    if ($env:EMX2HPC_EMULATOR_DLL) { return $env:EMX2HPC_EMULATOR_DLL }
+    $found = Get-ChildItem (Join-Path $script:RepoRoot 'src/Emx2Hpc.Emulator/bin') -Recurse -Filter 'emx2-hpc-emulator.dll' -ErrorAction SilentlyContinue |
+        Sort-Object LastWriteTime -Descending | Select-Object -First 1
+    if (-not $found) { throw 'emx2-hpc-emulator.dll not found; run dotnet build src/Emx2Hpc.Emulator first.' }
+    $found.FullName
+}
+
+function New-TestSecretFile {
+    param([Parameter(Mandatory)] [string] $Path)
+    $bytes = [byte[]]::new(32)
+    [System.Security.Cryptography.RandomNumberGenerator]::Fill($bytes)
+    Set-Content -LiteralPath $Path -Value ([Convert]::ToHexString($bytes)) -NoNewline
+    if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($Path, [System.IO.UnixFileMode]'UserRead, UserWrite') }
+    $Path
+}
+
+# Starts `dotnet emx2-hpc-emulator.dll --urls http://127.0.0.1:0 …`, waits for "listening on <url>", and returns
+# @{ Process; Url }. Stdout is drained afterwards so a chatty emulator never blocks on a full pipe.
+function Start-TestEmulator {
+    param(
+        [Parameter(Mandatory)] [string] $WorkerSecretFile,
+        [string] $WorkerId = 'w1',
+        [string] $UserToken = 'admin',
+        [int] $TimeoutSeconds = 60
+    )
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in @((Get-EmulatorDll), '--urls', 'http://127.0.0.1:0',
+            '--worker-secret', "$WorkerId=$WorkerSecretFile", '--user-token', "$UserToken=Manager")) {
+        $start.ArgumentList.Add($argument)
+    }
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $process = [System.Diagnostics.Process]::Start($start)
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        $read = $process.StandardOutput.ReadLineAsync()
+        if (-not $read.Wait([TimeSpan]::FromSeconds($TimeoutSeconds))) { break }
+        $line = $read.Result
+        if ($null -eq $line) { break }
+        if ($line -match '^listening on (\S+)') {
+            $null = $process.StandardOutput.ReadToEndAsync()
+            return @{ Process = $process; Url = $Matches[1] }
+        }
+    }
+    if (-not $process.HasExited) { $process.Kill($true) }
+    throw "The emulator did not print 'listening on <url>' within $TimeoutSeconds s."
+}
+
+function Stop-TestEmulator {
+    param($Emulator)
+    if ($Emulator -and -not $Emulator.Process.HasExited) {
+        $Emulator.Process.Kill($true)
+        $null = $Emulator.Process.WaitForExit(10000)
+    }
+}
+
+# A worker configuration for the emulator: one host-entrypoint profile, state and job directories under $Directory.
+function New-TestConfig {
+    param(
+        [Parameter(Mandatory)] [string] $Directory,
+        [Parameter(Mandatory)] [string] $BaseUrl,
+        [Parameter(Mandatory)] [string] $SecretFile,
+        [string] $WorkerId = 'w1',
+        [string] $Name = 'config.yaml'
+    )
+    $path = Join-Path $Directory $Name
+    @"
+emx2:
+  base_url: $BaseUrl
+  worker_id: $WorkerId
+  worker_secret_file: $SecretFile
+worker:
+  poll_interval_seconds: 1
+  state_db: $(Join-Path $Directory "$WorkerId-state.db")
+profiles:
+  "demo:v1/default":
+    host_entrypoint: /bin/true
+    cpus: 1
+    memory: 1G
+    time: "00:05:00"
+apptainer:
+  tmp_dir: $(Join-Path $Directory 'jobs')
+staging:
+  allowed_posix_roots:
+    - $Directory
+"@ | Set-Content -LiteralPath $path
+    $path
+}
