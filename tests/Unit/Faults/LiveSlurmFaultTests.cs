@@ -22,6 +22,18 @@ public sealed class LiveSlurmFaultTests(ITestOutputHelper output)
     public async Task Slurmctld_restarted_mid_job_is_neither_a_failure_nor_a_resubmission()
     {
         var bin = LiveBin();
+        try
+        {
+            await RestartScenarioAsync(bin);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(bin)!, recursive: true);
+        }
+    }
+
+    private async Task RestartScenarioAsync(string bin)
+    {
         await using var site = await FaultSite.StartAsync(FaultPaths.NewRoot("emx2-live-restart-", "/tmp"), profileYaml: Profile(bin));
         var jobId = await site.CreateJobAsync(new { args = new object[] { "--index", 0, "--sleep", 20 } });
         var job = new PlannedJob(jobId, JobStatus.Completed, 0, false, false);
@@ -74,7 +86,25 @@ public sealed class LiveSlurmFaultTests(ITestOutputHelper output)
         var bin = LiveBin();
         var trials = FaultEnv.Int("EMX2HPC_FAULT_LIVE_TRIALS", 20);
         var seed = FaultEnv.Int("EMX2HPC_FAULT_SEED", 20240611);
-        var campaign = await KillCampaign.RunAsync(new KillCampaign.Settings
+        KillCampaign.Result campaign;
+        try
+        {
+            campaign = await LiveCampaignAsync(bin, trials, seed);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(bin)!, recursive: true);
+        }
+        foreach (var line in campaign.TrialLines) output.WriteLine(line);
+        var path = campaign.Figures.Write("summary-live-slurm.txt");
+        output.WriteLine(campaign.Figures.ToText());
+        output.WriteLine($"figures written to {path}");
+        var f = campaign.Figures;
+        Assert.True(f.Lost == 0 && f.Duplicated == 0 && f.Violations == 0, f.ToText());
+    }
+
+    private static Task<KillCampaign.Result> LiveCampaignAsync(string bin, int trials, int seed) =>
+        KillCampaign.RunAsync(new KillCampaign.Settings
         {
             Title = $"kill -9 harness, live Slurm (emx2-hpc once, SlurmCli, partition debug); seed {seed}, 4 jobs per trial",
             Trials = trials, Seed = seed, Parallel = 1, RootPrefix = "emx2-live-kill9-",
@@ -85,13 +115,6 @@ public sealed class LiveSlurmFaultTests(ITestOutputHelper output)
                 CountSubmissions = SlurmSubmissionsAsync,
             },
         });
-        foreach (var line in campaign.TrialLines) output.WriteLine(line);
-        var path = campaign.Figures.Write("summary-live-slurm.txt");
-        output.WriteLine(campaign.Figures.ToText());
-        output.WriteLine($"figures written to {path}");
-        var f = campaign.Figures;
-        Assert.True(f.Lost == 0 && f.Duplicated == 0 && f.Violations == 0, f.ToText());
-    }
 
     /// <summary>The workload: sleeps (default 1 s, --sleep S), writes a progress line and result.txt, and fails with
     /// exit code 3 for the indices the job mix plans to fail (index % 5 == 3).</summary>
