@@ -48,16 +48,20 @@ internal sealed class JobMonitor(CycleContext ctx, ProgressRelay progress, JobFi
 
     private void Observe(TrackedJob job, SchedulerJobInfo info)
     {
-        if (job.UnknownSinceUtc is not null) job = job with { UnknownSinceUtc = null };
+        // Seen again: a pending grace period ends. Written only when it changes — an unchanged running job
+        // costs no write (and no fsync) per pass.
+        if (job.UnknownSinceUtc is not null)
+        {
+            job = job with { UnknownSinceUtc = null };
+            ctx.Store.Upsert(job);
+        }
         switch (info.State)
         {
             case SchedulerState.Queued:
-                ctx.Store.Upsert(job);
                 NotableReport(job, info);
                 break;
             case SchedulerState.Running:
                 if (job.Emx2Status == JobStatus.Submitted) job = Started(job, info.Detail);
-                else ctx.Store.Upsert(job);
                 NotableReport(job, info);
                 progress.Relay(job);
                 break;
