@@ -15,6 +15,10 @@ public sealed class ExternalCancelTests(E2EEnvironment env, ITestOutputHelper ou
         var job = await Env.CreateJobAsync("slow");
         await Daemon.DriveJobUntilAsync(job.Id, ShortJob, JobStatus.Started);
         var slurmId = SlurmIdOf(job.Id);
+        // Slurm reports RUNNING a moment before the batch script has written anything; cancel only once the
+        // script's first line is in its log, so there is a log to publish.
+        var log = Path.Combine(Env.JobDir(job.Id), "output", $"slurm-{slurmId}.out");
+        for (var i = 0; i < 100 && !(File.Exists(log) && File.ReadAllText(log).Contains("e2e_slow: started")); i++) await Task.Delay(200);
 
         var completeCalls = Env.Emulator.RequestLog.Count("POST", "/api/hpc/jobs/{id}/complete");
         await Slurm.ScancelAsync(slurmId);
