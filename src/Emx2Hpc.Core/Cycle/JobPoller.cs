@@ -26,18 +26,29 @@ internal sealed class JobPoller(CycleContext ctx)
             var query = profile.Profile == "default"
                 ? new JobQuery { Status = JobStatus.Pending, Processor = profile.Processor }
                 : new JobQuery { Status = JobStatus.Pending, Processor = profile.Processor, Profile = profile.Profile };
-            foreach (var job in await ctx.Client.ListAllJobsAsync(query, ct))
+            // Pages are fetched only while there is capacity left: a queue of thousands costs one request when
+            // the worker can take two. Jobs claimed from a page shift the next one; a job skipped that way is
+            // simply first in line next cycle.
+            for (var offset = 0; capacity - claimed > 0 && !ct.IsCancellationRequested;)
             {
-                if (capacity - claimed <= 0 || ct.IsCancellationRequested) break;
-                if (profile.Profile == "default" && !string.IsNullOrEmpty(job.Profile) && job.Profile != "default") continue;
-                if (ctx.Store.GetJob(job.Id) is not null || ctx.Store.IsFinished(job.Id)) continue;
-                var result = await TryClaimAsync(job, profile, ct);
-                if (result == ClaimOutcome.Claimed) claimed++;
-                if (result == ClaimOutcome.AtCapacity) return claimed;
+                var page = await ctx.Client.ListJobsPageAsync(query with { Limit = PageSize, Offset = offset }, ct);
+                foreach (var job in page.Items)
+                {
+                    if (capacity - claimed <= 0 || ct.IsCancellationRequested) break;
+                    if (profile.Profile == "default" && !string.IsNullOrEmpty(job.Profile) && job.Profile != "default") continue;
+                    if (ctx.Store.GetJob(job.Id) is not null || ctx.Store.IsFinished(job.Id)) continue;
+                    var result = await TryClaimAsync(job, profile, ct);
+                    if (result == ClaimOutcome.Claimed) claimed++;
+                    if (result == ClaimOutcome.AtCapacity) return claimed;
+                }
+                if (page.Items.Count < PageSize) break;
+                offset += page.Items.Count;
             }
         }
         return claimed;
     }
+
+    private const int PageSize = 100;
 
     /// <summary>Claims one named job (Receive-HpcJob -Id). Errors surface to the caller instead of being skipped.</summary>
     public async Task<JobDto> ClaimByIdAsync(string jobId, CancellationToken ct)

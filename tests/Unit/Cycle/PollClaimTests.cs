@@ -53,6 +53,22 @@ public sealed class PollClaimTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_long_queue_costs_one_page_when_capacity_is_small()
+    {
+        await using var h = await CycleHarness.StartAsync(output, o => { o.Scripted = true; o.MaxConcurrentJobs = 2; });
+        var ids = new List<string>();
+        for (var i = 0; i < 150; i++) ids.Add(await h.CreateJobAsync());
+        h.Server.RequestLog.Reset();
+
+        var report = await h.RunCycleAsync();
+
+        Assert.Equal(2, report.Claimed);
+        // Three reconciliation lists (CLAIMED, SUBMITTED, STARTED) and one page of PENDING, not two.
+        Assert.Equal(4, h.Server.RequestLog.Count("GET", "/api/hpc/jobs"));
+        Assert.Equal([ids[0], ids[1]], h.Store.ListJobs().Select(j => j.JobId));
+    }
+
+    [Fact]
     public async Task Leaves_jobs_of_other_processors_and_unconfigured_profiles_untouched()
     {
         await using var h = await CycleHarness.StartAsync(output, o => o.Scripted = true);
