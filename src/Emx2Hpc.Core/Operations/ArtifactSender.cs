@@ -12,12 +12,17 @@ namespace Emx2Hpc.Core.Operations;
 /// hand is exactly what the daemon would publish.</summary>
 internal static class ArtifactSender
 {
-    public static async Task<ArtifactDto> SendAsync(Emx2Client client, SendArtifactRequest request, IProgress<TransferProgress>? progress, CancellationToken ct)
+    public static async Task<ArtifactDto> SendAsync(Emx2Client client, SendArtifactRequest request, IReadOnlyList<string> allowedPosixRoots,
+        IProgress<TransferProgress>? progress, CancellationToken ct)
     {
         var residence = request.Residence.ToLowerInvariant();
         if (residence is not (ArtifactResidence.Managed or ArtifactResidence.Posix))
             throw new ArgumentException($"residence must be 'managed' or 'posix', not '{request.Residence}'");
         var full = Path.GetFullPath(request.Path);
+        // A posix artifact is a pointer other jobs will follow; workers only stage posix inputs from the allowed
+        // roots, so registering one from elsewhere would create an artifact no job could use.
+        if (residence == ArtifactResidence.Posix && !allowedPosixRoots.Any(r => PathSafety.IsSameOrInside(r, RealPath.Resolve(full))))
+            throw new ArgumentException($"{full} is not under staging.allowed_posix_roots ({(allowedPosixRoots.Count == 0 ? "none configured" : string.Join(", ", allowedPosixRoots))})");
         var (files, root) = Collect(full);
         if (files.Count == 0) throw new ArgumentException($"{full} contains no files that can be sent");
 

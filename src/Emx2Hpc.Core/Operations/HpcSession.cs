@@ -63,18 +63,28 @@ public sealed class HpcSession : IDisposable
         return filter.All ? await Client.ListAllJobsAsync(query, ct) : (await Client.ListJobsPageAsync(query, ct)).Items;
     }
 
-    public Task<JobDto> ClaimJobAsync(string jobId, CancellationToken ct) => Runner.WithLockAsync(c => c.ClaimJobAsync(jobId, ct));
+    /// <summary>Claims register first (an idempotent upsert, as every cron cycle does): EMX2 refuses a claim from a
+    /// worker without the matching capability, and an admin's first Receive-HpcJob must not fail on that.</summary>
+    public Task<JobDto> ClaimJobAsync(string jobId, CancellationToken ct) => Runner.WithLockAsync(async c =>
+    {
+        await c.Registration.RegisterAsync(ct);
+        return await c.ClaimJobAsync(jobId, ct);
+    });
 
     public async Task<IReadOnlyList<JobDto>> ClaimAvailableAsync(int maxJobs, CancellationToken ct)
     {
-        var tracked = await Runner.WithLockAsync(c => c.ClaimAvailableAsync(maxJobs, ct));
+        var tracked = await Runner.WithLockAsync(async c =>
+        {
+            await c.Registration.RegisterAsync(ct);
+            return await c.ClaimAvailableAsync(maxJobs, ct);
+        });
         return tracked.Select(t => JsonSerializer.Deserialize<JobDto>(t.JobJson ?? "{}", JsonDefaults.Options)!).ToList();
     }
 
     public Task<TrackedJob> SubmitJobAsync(string jobId, CancellationToken ct) => Runner.WithLockAsync(c => c.SubmitJobAsync(jobId, ct));
 
     public Task<ArtifactDto> SendArtifactAsync(SendArtifactRequest request, IProgress<TransferProgress>? progress, CancellationToken ct) =>
-        ArtifactSender.SendAsync(Client, request, progress, ct);
+        ArtifactSender.SendAsync(Client, request, Config.Staging.AllowedPosixRoots, progress, ct);
 
     public Task<DownloadSummary> ReceiveArtifactAsync(string artifactId, string destinationDirectory, IProgress<TransferProgress>? progress, CancellationToken ct) =>
         ArtifactReceiver.ReceiveAsync(Client, _log, artifactId, destinationDirectory, progress, ct);

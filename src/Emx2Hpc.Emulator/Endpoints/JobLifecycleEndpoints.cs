@@ -20,23 +20,16 @@ internal static class JobLifecycleEndpoints
             await JsonResponses.OkAsync(context, JobJson.Build(await claims.ClaimAsync(id, worker)));
         });
 
-        app.Route("POST", "/api/hpc/jobs/{id}/transition", RouteAccess.WorkerEndpoint, async context =>
-        {
-            var id = JavaUuid.RequirePathId(context.RouteValue("id"));
-            var body = await RequestBody.ReadObjectAsync(context);
-            var request = TransitionRequestParser.Parse(body, HpcCall.Of(context).WorkerIdHeader!, terminalOnly: false);
-            var job = await transitions.ApplyAsync(id, request, j => $"Cannot transition job {id} from {j.Status} to {request.Target}");
-            await JsonResponses.OkAsync(context, JobJson.Build(job));
-        });
-
-        app.Route("POST", "/api/hpc/jobs/{id}/complete", RouteAccess.WorkerEndpoint, async context =>
-        {
-            var id = JavaUuid.RequirePathId(context.RouteValue("id"));
-            var body = await RequestBody.ReadObjectAsync(context);
-            var request = TransitionRequestParser.Parse(body, HpcCall.Of(context).WorkerIdHeader!, terminalOnly: true);
-            var job = await transitions.ApplyAsync(id, request, j => $"Cannot complete job {id} from {j.Status} to {request.Target}");
-            await JsonResponses.OkAsync(context, JobJson.Build(job));
-        });
+        // /transition and /complete share the algorithm (SERVER-SPEC §7.2); /complete only accepts terminal targets.
+        foreach (var (route, terminalOnly, verb) in new[] { ("transition", false, "transition"), ("complete", true, "complete") })
+            app.Route("POST", $"/api/hpc/jobs/{{id}}/{route}", RouteAccess.WorkerEndpoint, async context =>
+            {
+                var id = JavaUuid.RequirePathId(context.RouteValue("id"));
+                var body = await RequestBody.ReadObjectAsync(context);
+                var request = TransitionRequestParser.Parse(body, HpcCall.Of(context).WorkerIdHeader!, terminalOnly);
+                var job = await transitions.ApplyAsync(id, request, j => $"Cannot {verb} job {id} from {j.Status} to {request.Target}");
+                await JsonResponses.OkAsync(context, JobJson.Build(job));
+            });
 
         // Body ignored, X-Worker-Id not needed: the caller cancels as a user (worker = null in the audit row).
         app.Route("POST", "/api/hpc/jobs/{id}/cancel", RouteAccess.Editor, async context =>
