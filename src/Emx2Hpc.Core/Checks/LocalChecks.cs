@@ -1,5 +1,6 @@
 using Emx2Hpc.Core.Configuration;
 using Emx2Hpc.Core.Scheduling;
+using Emx2Hpc.Core.Scheduling.Processes;
 using Emx2Hpc.Core.State;
 
 namespace Emx2Hpc.Core.Checks;
@@ -66,7 +67,7 @@ public static class LocalChecks
 
     private static CheckResult Tool(string name, string why)
     {
-        var found = ExecutableLookup.Find(name);
+        var found = ExecutableLocator.Find(name, Environment.GetEnvironmentVariable("PATH"));
         return found is null
             ? new CheckResult(name, CheckStatus.Fail, $"not found on PATH ({why})")
             : new CheckResult(name, CheckStatus.Pass, found);
@@ -76,7 +77,7 @@ public static class LocalChecks
     {
         var name = $"profile {profile.Processor}:{profile.Profile}";
         if (profile.Mode == ExecutionMode.Host)
-            return ExecutableLookup.IsExecutable(profile.HostEntrypoint!)
+            return ExecutableLocator.IsExecutableFile(profile.HostEntrypoint!)
                 ? new CheckResult(name, CheckStatus.Pass, $"host entrypoint {profile.HostEntrypoint}")
                 : new CheckResult(name, CheckStatus.Warn, $"host entrypoint {profile.HostEntrypoint} is not an executable file on this node (it must exist on compute nodes)");
         var image = profile.SifImage!;

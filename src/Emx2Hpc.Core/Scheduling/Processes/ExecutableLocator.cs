@@ -18,7 +18,8 @@ public static class ExecutableLocator
         return null;
     }
 
-    private static bool IsExecutableFile(string path)
+    /// <summary>An existing file with an execute bit (always true for existing files on Windows).</summary>
+    public static bool IsExecutableFile(string path)
     {
         if (!File.Exists(path)) return false;
         if (OperatingSystem.IsWindows()) return true;
