@@ -28,7 +28,7 @@ public sealed class HpcCycle
     {
         _ctx = ctx;
         var tagged = _tagged = new TaggedJobs(ctx.Scheduler);
-        var retirement = new JobRetirement(ctx);
+        var retirement = new JobRetirement(ctx, tagged);
         _finisher = new JobFinisher(ctx, new ArtifactPublisher(ctx));
         _registration = new WorkerRegistration(ctx);
         _reconciler = new ServerReconciler(ctx, retirement, tagged);
@@ -38,7 +38,7 @@ public sealed class HpcCycle
             new StagingOptions { AllowedPosixRoots = ctx.Config.Staging.AllowedPosixRoots }, ctx.Log.For("staging"));
         _submitter = new JobSubmitter(ctx, stager, tagged, _finisher);
         _monitor = new JobMonitor(ctx, new ProgressRelay(ctx), _finisher);
-        _timeouts = new TimeoutPolicy(ctx, _finisher, tagged);
+        _timeouts = new TimeoutPolicy(ctx, _finisher, retirement);
     }
 
     public WorkerRegistration Registration => _registration;

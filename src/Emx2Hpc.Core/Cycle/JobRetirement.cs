@@ -6,7 +6,7 @@ namespace Emx2Hpc.Core.Cycle;
 /// <summary>Ends local tracking of a job: after EMX2 acknowledged our final report, or when EMX2 says the job
 /// is no longer ours to run (cancelled, failed elsewhere, deleted, reassigned). In the second case the
 /// scheduler job is cancelled first so no compute is left orphaned (gap 14).</summary>
-internal sealed class JobRetirement(CycleContext ctx)
+internal sealed class JobRetirement(CycleContext ctx, TaggedJobs tagged)
 {
     public void Finish(string jobId, string finalStatus)
     {
@@ -22,14 +22,26 @@ internal sealed class JobRetirement(CycleContext ctx)
 
     public async Task RetireAsync(string jobId, string serverStatus, bool cancelScheduler, CancellationToken ct)
     {
-        var job = ctx.Store.GetJob(jobId);
-        if (cancelScheduler && job?.SchedulerJobId is { } schedulerId && job.Phase is LocalPhase.Submitted or LocalPhase.Running or LocalPhase.Submitting)
-        {
-            // Throws when the scheduler is unreachable: the job stays tracked and is retried next cycle.
-            await ctx.Scheduler.CancelAsync(schedulerId, ct);
-            ctx.Log.Info($"cancelled scheduler job {schedulerId} of job {jobId} (EMX2 status {serverStatus})", ("job_id", jobId), ("slurm_job_id", schedulerId));
-        }
+        if (cancelScheduler && ctx.Store.GetJob(jobId) is { } job) await CancelOnSchedulerAsync(job, $"EMX2 status {serverStatus}", ct);
         ctx.Store.DropReports(jobId);
         Finish(jobId, serverStatus);
+    }
+
+    /// <summary>Cancels whatever the scheduler runs for a job: its recorded id and, while the job was mid-submission
+    /// (sbatch may have succeeded without us learning the id), every job carrying its tag. Nothing once the job is
+    /// Finishing or Done: the scheduler side has ended. Throws when the scheduler is unreachable, so the caller
+    /// leaves the job tracked and tries again next cycle.</summary>
+    public async Task CancelOnSchedulerAsync(TrackedJob job, string why, CancellationToken ct)
+    {
+        if (job.Phase is LocalPhase.Finishing or LocalPhase.Done) return;
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        if (job.SchedulerJobId is not null) ids.Add(job.SchedulerJobId);
+        if (job.Phase == LocalPhase.Submitting)
+            foreach (var t in await tagged.ForJobAsync(job.JobId, ct)) ids.Add(t.SchedulerJobId);
+        foreach (var id in ids)
+        {
+            await ctx.Scheduler.CancelAsync(id, ct);
+            ctx.Log.Info($"cancelled scheduler job {id} of job {job.JobId} ({why})", ("job_id", job.JobId), ("slurm_job_id", id));
+        }
     }
 }

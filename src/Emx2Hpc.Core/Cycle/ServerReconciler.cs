@@ -67,18 +67,7 @@ internal sealed class ServerReconciler(CycleContext ctx, JobRetirement retiremen
         ctx.Log.Warn(server?.Status == JobStatus.Cancelled
             ? $"job {local.JobId} was cancelled in EMX2; cancelling it on the cluster"
             : $"job {local.JobId} is {status} in EMX2 (worker {server?.WorkerId ?? "none"}); stopping local work on it", fields);
-        await CancelSchedulerSideAsync(local, ct);
-        await retirement.RetireAsync(local.JobId, status, cancelScheduler: false, ct);
-    }
-
-    private async Task CancelSchedulerSideAsync(TrackedJob local, CancellationToken ct)
-    {
-        if (local.Phase is LocalPhase.Finishing or LocalPhase.Done) return;
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        if (local.SchedulerJobId is not null) ids.Add(local.SchedulerJobId);
-        if (local.Phase == LocalPhase.Submitting)
-            foreach (var t in await tagged.ForJobAsync(local.JobId, ct)) ids.Add(t.SchedulerJobId);
-        foreach (var id in ids) await ctx.Scheduler.CancelAsync(id, ct);
+        await retirement.RetireAsync(local.JobId, status, cancelScheduler: true, ct);
     }
 
     private async Task AdoptAsync(JobDto job, CancellationToken ct)

@@ -7,7 +7,7 @@ namespace Emx2Hpc.Core.Cycle;
 /// <summary>Per-job timeout_seconds, measured from EMX2's claimed_at (not from when this worker started
 /// tracking: gap 27), and the per-profile submission timeout for jobs stuck before the scheduler. Runs after
 /// the monitor so a job that just finished is reported as finished, not timed out.</summary>
-internal sealed class TimeoutPolicy(CycleContext ctx, JobFinisher finisher, TaggedJobs tagged)
+internal sealed class TimeoutPolicy(CycleContext ctx, JobFinisher finisher, JobRetirement retirement)
 {
     public async Task EnforceAsync(CancellationToken ct)
     {
@@ -17,26 +17,17 @@ internal sealed class TimeoutPolicy(CycleContext ctx, JobFinisher finisher, Tagg
             var elapsed = ctx.Now - claimedAt;
             if (job.TimeoutSeconds is > 0 and var limit && elapsed.TotalSeconds > limit)
             {
-                await CancelOnSchedulerAsync(job, ct);
+                await retirement.CancelOnSchedulerAsync(job, "timeout", ct);
                 finisher.Decide(job, JobStatus.Failed,
                     $"timeout: job timeout_seconds ({limit}s) exceeded after {elapsed.TotalSeconds:0}s", collectOutputs: job.SchedulerJobId is not null);
             }
             else if (job.Phase is LocalPhase.Claimed or LocalPhase.Submitting &&
                      job.SubmissionTimeoutSeconds is > 0 and var subLimit && elapsed.TotalSeconds > subLimit)
             {
-                await CancelOnSchedulerAsync(job, ct);
+                await retirement.CancelOnSchedulerAsync(job, "timeout", ct);
                 finisher.Decide(job, JobStatus.Failed,
                     $"timeout: submission_timeout_seconds ({subLimit}s) exceeded for profile {job.Processor}:{job.Profile ?? "default"}", collectOutputs: false);
             }
         }
-    }
-
-    /// <summary>Throws if the scheduler cannot be reached: the job then stays as it is and the timeout fires
-    /// again next cycle, instead of being reported FAILED while it keeps running on the cluster.</summary>
-    private async Task CancelOnSchedulerAsync(TrackedJob job, CancellationToken ct)
-    {
-        if (job.SchedulerJobId is { } id) await ctx.Scheduler.CancelAsync(id, ct);
-        if (job.Phase == LocalPhase.Submitting)
-            foreach (var t in await tagged.ForJobAsync(job.JobId, ct)) await ctx.Scheduler.CancelAsync(t.SchedulerJobId, ct);
     }
 }
