@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Emx2Hpc.Emulator.Demo;
+using Emx2Hpc.Cli.Demo;
 
 namespace Emx2Hpc.Cli.Commands;
 

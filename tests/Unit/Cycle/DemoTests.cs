@@ -1,5 +1,5 @@
 using Emx2Hpc.Core.Diagnostics;
-using Emx2Hpc.Emulator.Demo;
+using Emx2Hpc.Cli.Demo;
 using Xunit;
 
 namespace Emx2Hpc.Tests.Unit.Cycle;

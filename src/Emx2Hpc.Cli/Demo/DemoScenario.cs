@@ -7,8 +7,9 @@ using Emx2Hpc.Core.Diagnostics;
 using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
+using Emx2Hpc.Emulator;
 
-namespace Emx2Hpc.Emulator.Demo;
+namespace Emx2Hpc.Cli.Demo;
 
 /// <summary>`emx2-hpc demo`: the whole product on embedded defaults. Starts the emulator on a free loopback
 /// port, uploads a managed input artifact as an Editor, creates a job that uses it, then runs the real daemon

@@ -2,7 +2,7 @@ using System.Text;
 using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Protocol.Dtos;
 
-namespace Emx2Hpc.Emulator.Demo;
+namespace Emx2Hpc.Cli.Demo;
 
 /// <summary>Prints what an EMX2 user would see: the job's audit trail and its result artifacts.</summary>
 internal static class DemoReport

@@ -1,6 +1,6 @@
 using Emx2Hpc.Core.Configuration;
 
-namespace Emx2Hpc.Emulator.Demo;
+namespace Emx2Hpc.Cli.Demo;
 
 /// <summary>The embedded defaults the demo runs on: one worker, one host-mode profile, everything under the
 /// demo's work directory. The simulated scheduler never executes the entrypoint.</summary>
