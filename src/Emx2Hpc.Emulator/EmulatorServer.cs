@@ -3,7 +3,6 @@ using Emx2Hpc.Emulator.Domain;
 using Emx2Hpc.Emulator.Faults;
 using Emx2Hpc.Emulator.Hosting;
 using Emx2Hpc.Emulator.Json;
-using Emx2Hpc.Emulator.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -1,14 +1,13 @@
 using System.Text.Json;
 using Emx2Hpc.Core.Protocol;
-using Emx2Hpc.Emulator.Json;
-using Emx2Hpc.Emulator.Pipeline;
+using Emx2Hpc.Emulator.Model;
 using Emx2Hpc.Emulator.Storage;
 using Emx2Hpc.Emulator.Storage.Records;
 
 namespace Emx2Hpc.Emulator.Domain;
 
 /// <summary>Artifact creation, reads, deletion and commit (SERVER-SPEC §6.5/§8).</summary>
-internal sealed class ArtifactService(HpcDatabase db, ServerClock clock)
+internal sealed class ArtifactService(HpcDatabase db, EmulatorClock clock)
 {
     public Task<ArtifactRecord> CreateAsync(JsonElement body)
     {

@@ -1,5 +1,5 @@
 using Emx2Hpc.Core.Protocol;
-using Emx2Hpc.Emulator.Pipeline;
+using Emx2Hpc.Emulator.Model;
 using Emx2Hpc.Emulator.Storage;
 using Emx2Hpc.Emulator.Storage.Records;
 
@@ -8,7 +8,7 @@ namespace Emx2Hpc.Emulator.Domain;
 /// <summary>The claim transaction (SERVER-SPEC §7.1). The conditional update makes exactly one of N racing
 /// claimants win; a failed capability or capacity check throws, which rolls the transaction back — the same end
 /// state as the server's guarded undo (PENDING, no worker, no claimed_at, no transition row).</summary>
-internal sealed class ClaimService(HpcDatabase db, ServerClock clock)
+internal sealed class ClaimService(HpcDatabase db, EmulatorClock clock)
 {
     public Task<JobSnapshot> ClaimAsync(string jobId, string workerId) =>
         db.RunAsync(s =>

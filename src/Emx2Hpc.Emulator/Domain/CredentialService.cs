@@ -1,15 +1,13 @@
 using System.Text.Json;
 using Emx2Hpc.Core.Protocol;
-using Emx2Hpc.Emulator.Hosting;
-using Emx2Hpc.Emulator.Json;
-using Emx2Hpc.Emulator.Pipeline;
+using Emx2Hpc.Emulator.Model;
 using Emx2Hpc.Emulator.Storage;
 using Emx2Hpc.Emulator.Storage.Records;
 
 namespace Emx2Hpc.Emulator.Domain;
 
 /// <summary>Per-worker credentials (SERVER-SPEC §6.3) and the lookup HMAC verification uses (§4.2).</summary>
-internal sealed class CredentialService(HpcDatabase db, ServerClock clock, EmulatorSettings settings)
+internal sealed class CredentialService(HpcDatabase db, EmulatorClock clock, EmulatorSettings settings)
 {
     private const string KeyMissing = "Credential issue unavailable: MOLGENIS_HPC_CREDENTIALS_KEY must be set";
 

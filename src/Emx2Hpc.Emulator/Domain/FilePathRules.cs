@@ -1,4 +1,4 @@
-using Emx2Hpc.Emulator.Pipeline;
+using Emx2Hpc.Emulator.Model;
 
 namespace Emx2Hpc.Emulator.Domain;
 

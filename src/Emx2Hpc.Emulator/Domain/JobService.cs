@@ -1,14 +1,13 @@
 using System.Text.Json;
 using Emx2Hpc.Core.Protocol;
-using Emx2Hpc.Emulator.Json;
-using Emx2Hpc.Emulator.Pipeline;
+using Emx2Hpc.Emulator.Model;
 using Emx2Hpc.Emulator.Storage;
 using Emx2Hpc.Emulator.Storage.Records;
 
 namespace Emx2Hpc.Emulator.Domain;
 
 /// <summary>Job creation, reads and deletion (SERVER-SPEC §6.4). Claims and transitions live in their own services.</summary>
-internal sealed class JobService(HpcDatabase db, ServerClock clock)
+internal sealed class JobService(HpcDatabase db, EmulatorClock clock)
 {
     public const int MaxProcessorLength = 1024;
 

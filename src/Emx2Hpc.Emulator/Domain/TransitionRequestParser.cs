@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Emx2Hpc.Core.Protocol;
-using Emx2Hpc.Emulator.Json;
-using Emx2Hpc.Emulator.Pipeline;
+using Emx2Hpc.Emulator.Model;
 
 namespace Emx2Hpc.Emulator.Domain;
 

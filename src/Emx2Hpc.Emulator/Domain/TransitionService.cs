@@ -1,12 +1,12 @@
 using Emx2Hpc.Core.Protocol;
-using Emx2Hpc.Emulator.Pipeline;
+using Emx2Hpc.Emulator.Model;
 using Emx2Hpc.Emulator.Storage;
 using Emx2Hpc.Emulator.Storage.Records;
 
 namespace Emx2Hpc.Emulator.Domain;
 
 /// <summary>The transition algorithm shared by transition, complete and cancel (SERVER-SPEC §7.2/§7.3).</summary>
-internal sealed class TransitionService(HpcDatabase db, ServerClock clock)
+internal sealed class TransitionService(HpcDatabase db, EmulatorClock clock)
 {
     /// <param name="conflict">Builds the 409 detail from the job's current status (the endpoints word it differently).</param>
     public Task<JobSnapshot> ApplyAsync(string jobId, TransitionRequest request, Func<JobRecord, string> conflict) =>

@@ -1,13 +1,12 @@
 using System.Text.Json;
-using Emx2Hpc.Emulator.Json;
-using Emx2Hpc.Emulator.Pipeline;
+using Emx2Hpc.Emulator.Model;
 using Emx2Hpc.Emulator.Storage;
 using Emx2Hpc.Emulator.Storage.Records;
 
 namespace Emx2Hpc.Emulator.Domain;
 
 /// <summary>Worker registration, heartbeat and removal (SERVER-SPEC §6.2).</summary>
-internal sealed class WorkerService(HpcDatabase db, ServerClock clock)
+internal sealed class WorkerService(HpcDatabase db, EmulatorClock clock)
 {
     public Task<WorkerRecord> RegisterAsync(string headerWorkerId, JsonElement body)
     {

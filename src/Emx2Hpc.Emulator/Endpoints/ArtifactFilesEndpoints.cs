@@ -1,8 +1,8 @@
 using System.Globalization;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Emulator.Domain;
-using Emx2Hpc.Emulator.Hosting;
 using Emx2Hpc.Emulator.Json;
+using Emx2Hpc.Emulator.Model;
 using Emx2Hpc.Emulator.Pipeline;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,5 +1,6 @@
 using Emx2Hpc.Emulator.Domain;
 using Emx2Hpc.Emulator.Json;
+using Emx2Hpc.Emulator.Model;
 using Emx2Hpc.Emulator.Pipeline;
 using Microsoft.AspNetCore.Routing;
 

@@ -1,3 +1,4 @@
+using Emx2Hpc.Emulator.Model;
 using Emx2Hpc.Emulator.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Emx2Hpc.Core.Protocol;
-using Emx2Hpc.Emulator.Hosting;
 using Emx2Hpc.Emulator.Json;
+using Emx2Hpc.Emulator.Model;
 using Emx2Hpc.Emulator.Pipeline;
 using Emx2Hpc.Emulator.Storage;
 using Microsoft.AspNetCore.Builder;

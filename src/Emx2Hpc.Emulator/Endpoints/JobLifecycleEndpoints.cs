@@ -1,6 +1,7 @@
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Emulator.Domain;
 using Emx2Hpc.Emulator.Json;
+using Emx2Hpc.Emulator.Model;
 using Emx2Hpc.Emulator.Pipeline;
 using Microsoft.AspNetCore.Routing;
 

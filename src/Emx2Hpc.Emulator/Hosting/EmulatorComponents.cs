@@ -1,5 +1,6 @@
 using Emx2Hpc.Emulator.Domain;
 using Emx2Hpc.Emulator.Faults;
+using Emx2Hpc.Emulator.Model;
 using Emx2Hpc.Emulator.Pipeline;
 using Emx2Hpc.Emulator.Storage;
 
@@ -11,7 +12,11 @@ internal sealed class EmulatorComponents
     public EmulatorComponents(EmulatorOptions options, FaultPlan? faultPlan, TextWriter errorLog)
     {
         ErrorLog = errorLog;
-        Settings = new EmulatorSettings(options);
+        Settings = new EmulatorSettings
+        {
+            Enabled = !options.Disabled, CredentialsKey = options.CredentialsKey, SharedSecret = options.SharedSecret,
+            ReplayCache = options.ReplayCache, MaxUploadBytes = options.MaxUploadBytes,
+        };
         Database = HpcDatabase.Open(options.StatePath);
         Workers = new WorkerService(Database, Clock);
         Credentials = new CredentialService(Database, Clock, Settings);
@@ -25,7 +30,7 @@ internal sealed class EmulatorComponents
     }
 
     public TextWriter ErrorLog { get; }
-    public ServerClock Clock { get; } = new();
+    public EmulatorClock Clock { get; } = new();
     public EmulatorSettings Settings { get; }
     public HpcDatabase Database { get; }
     public NonceCache Nonces { get; } = new();

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Emx2Hpc.Emulator.Pipeline;
+using Emx2Hpc.Emulator.Model;
 using Microsoft.AspNetCore.Http;
 
 namespace Emx2Hpc.Emulator.Json;

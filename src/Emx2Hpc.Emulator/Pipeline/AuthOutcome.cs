@@ -1,3 +1,4 @@
+using Emx2Hpc.Emulator.Model;
 namespace Emx2Hpc.Emulator.Pipeline;
 
 /// <summary>Result of authentication: a principal, or the status and detail of the refusal (401, or 503 when HMAC

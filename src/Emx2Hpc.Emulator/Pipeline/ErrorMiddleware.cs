@@ -1,4 +1,5 @@
 using Emx2Hpc.Core.Protocol;
+using Emx2Hpc.Emulator.Model;
 using Microsoft.AspNetCore.Http;
 
 namespace Emx2Hpc.Emulator.Pipeline;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Emx2Hpc.Core.Protocol;
+using Emx2Hpc.Emulator.Model;
 using Microsoft.AspNetCore.Http;
 
 namespace Emx2Hpc.Emulator.Pipeline;

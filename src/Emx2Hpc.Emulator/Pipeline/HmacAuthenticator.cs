@@ -1,15 +1,15 @@
 using System.Text;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Emulator.Domain;
-using Emx2Hpc.Emulator.Hosting;
 using Emx2Hpc.Emulator.Json;
+using Emx2Hpc.Emulator.Model;
 using Microsoft.AspNetCore.Http;
 
 namespace Emx2Hpc.Emulator.Pipeline;
 
 /// <summary>HMAC worker verification (SERVER-SPEC §4.2, §5). The secret is the worker's newest ACTIVE credential
 /// or, SS-era style, the shared secret, which any worker id may use.</summary>
-internal sealed class HmacAuthenticator(ServerClock clock, EmulatorSettings settings, CredentialService credentials, NonceCache nonces)
+internal sealed class HmacAuthenticator(EmulatorClock clock, EmulatorSettings settings, CredentialService credentials, NonceCache nonces)
 {
     private const string SchemePrefix = ProtocolConstants.AuthorizationScheme + " ";
 

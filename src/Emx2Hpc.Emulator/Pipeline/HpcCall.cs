@@ -1,3 +1,4 @@
+using Emx2Hpc.Emulator.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 

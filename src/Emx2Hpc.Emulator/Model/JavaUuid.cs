@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Emx2Hpc.Emulator.Pipeline;
+namespace Emx2Hpc.Emulator.Model;
 
 /// <summary>UUID acceptance as Java's UUID.fromString: five dash-separated hex groups, any case, and short groups
 /// tolerated (e.g. "1-2-3-4-5"). The server validates X-Request-Id and job/artifact path ids this way.</summary>

@@ -1,4 +1,4 @@
-namespace Emx2Hpc.Emulator.Pipeline;
+namespace Emx2Hpc.Emulator.Model;
 
 /// <summary>A handler's way of answering with a problem+json error: thrown anywhere below an endpoint (also inside
 /// a database transaction, which it then rolls back) and turned into a response by <see cref="ErrorMiddleware"/>.</summary>

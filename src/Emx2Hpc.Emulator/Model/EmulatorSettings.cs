@@ -1,4 +1,4 @@
-namespace Emx2Hpc.Emulator.Hosting;
+namespace Emx2Hpc.Emulator.Model;
 
 /// <summary>Server settings that tests may flip while the emulator runs (the real server reads them from _SYSTEM_
 /// settings per request, so changes take effect on the next request there too).</summary>
@@ -8,15 +8,6 @@ internal sealed class EmulatorSettings
     private volatile bool _initialized;
     private volatile string? _credentialsKey;
     private volatile string? _sharedSecret;
-
-    public EmulatorSettings(EmulatorOptions options)
-    {
-        _enabled = !options.Disabled;
-        _credentialsKey = string.IsNullOrEmpty(options.CredentialsKey) ? null : options.CredentialsKey;
-        _sharedSecret = string.IsNullOrEmpty(options.SharedSecret) ? null : options.SharedSecret;
-        ReplayCache = options.ReplayCache;
-        MaxUploadBytes = options.MaxUploadBytes;
-    }
 
     public bool Enabled { get => _enabled; set => _enabled = value; }
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Emx2Hpc.Emulator.Pipeline;
 
-namespace Emx2Hpc.Emulator.Json;
+namespace Emx2Hpc.Emulator.Model;
 
 /// <summary>Typed access to request fields with the server's 400 messages. Absent and null are the same thing,
 /// as on the server.</summary>

@@ -1,4 +1,4 @@
-namespace Emx2Hpc.Emulator.Pipeline;
+namespace Emx2Hpc.Emulator.Model;
 
 /// <summary>Who is calling: an HMAC-authenticated worker (all non-user-only privileges) or a token user with a role.</summary>
 internal sealed record HpcPrincipal

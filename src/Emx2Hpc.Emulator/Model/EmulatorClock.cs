@@ -1,10 +1,10 @@
 using Emx2Hpc.Core.Protocol;
 
-namespace Emx2Hpc.Emulator;
+namespace Emx2Hpc.Emulator.Model;
 
 /// <summary>The emulator's notion of "now". Injectable so tests can put the server off the client's clock (the
 /// ±300 s HMAC window) or age credentials, without sleeping.</summary>
-internal sealed class ServerClock
+internal sealed class EmulatorClock
 {
     private Func<DateTimeOffset> _now = () => DateTimeOffset.Now;
 
