@@ -13,7 +13,9 @@ root.Subcommands.Add(DemoCommand.Create());
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    foreach (var error in parsed.Errors) Console.Error.WriteLine($"emx2-hpc: {error.Message}");
+    // An unknown command also leaves the root without a command; naming the unknown word is the whole story.
+    var aboutUnknown = parsed.Errors.Where(e => parsed.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal))).ToList();
+    foreach (var error in aboutUnknown.Count > 0 ? aboutUnknown : parsed.Errors) Console.Error.WriteLine($"emx2-hpc: {error.Message}");
     Console.Error.WriteLine("Try 'emx2-hpc --help'.");
     return ExitCodes.Usage;
 }

@@ -1,33 +1,47 @@
 using System.CommandLine;
 using Emx2Hpc.Core.Configuration;
 using Emx2Hpc.Core.Diagnostics;
+using Emx2Hpc.Core.Operations;
 
 namespace Emx2Hpc.Cli.Commands;
 
-/// <summary>Turns global options into a logger and a loaded configuration; config problems become exit 2
-/// with every error listed (file:line:column: key: message).</summary>
+/// <summary>Turns global options into an open <see cref="HpcSession"/>, the façade every command calls; config
+/// problems become exit 2 with every error listed (file:line:column: key: message).</summary>
 internal static class HostSetup
 {
-    public static (HpcLog Log, Redactor Redactor) Logging(ParseResult parse)
-    {
-        var redactor = new Redactor();
-        var sink = new ConsoleLogSink(Console.Error, parse.GetValue(GlobalOptions.JsonLogs), redactor);
-        var level = parse.GetValue(GlobalOptions.Verbose) ? LogLevel.Debug : LogLevel.Information;
-        return (new HpcLog(sink, "emx2-hpc", level), redactor);
-    }
+    /// <summary>Where a newcomer finds a starting point (shipped in the source tree and the release archive).</summary>
+    public const string ExampleConfig = "examples/config.yaml";
 
-    public static HpcConfig? LoadConfig(ParseResult parse, Redactor redactor)
+    /// <summary>The log sink of every command: stderr, human text or one JSON object per line.</summary>
+    public static ILogSink LogSink(ParseResult parse) =>
+        new ConsoleLogSink(Console.Error, parse.GetValue(GlobalOptions.JsonLogs), new Redactor());
+
+    public static HpcSessionOptions SessionOptions(ParseResult parse) => new()
     {
-        var path = ConfigLocator.Resolve(parse.GetValue(GlobalOptions.Config));
+        ConfigPath = parse.GetValue(GlobalOptions.Config),
+        AllowInsecureSecret = parse.GetValue(GlobalOptions.AllowInsecureSecret),
+        LogSink = LogSink(parse),
+        Verbose = parse.GetValue(GlobalOptions.Verbose),
+        LogSource = "emx2-hpc",
+    };
+
+    /// <summary>Opens the session, or prints why the configuration cannot be used and returns null (exit 2).</summary>
+    public static HpcSession? Open(HpcSessionOptions options)
+    {
         try
         {
-            var config = HpcConfigLoader.LoadFile(path, new ConfigLoadOptions { AllowInsecureSecret = parse.GetValue(GlobalOptions.AllowInsecureSecret) });
-            redactor.Add(config.Emx2.Secret?.Value);
-            return config;
+            return HpcSession.Open(options);
+        }
+        catch (ConfigException ex) when (ex.MissingFile is { } missing)
+        {
+            Console.Error.WriteLine($"emx2-hpc: configuration file not found: {missing}");
+            Console.Error.WriteLine($"Name one with -c FILE (or --config FILE), or set ${ConfigLocator.EnvironmentVariable}; without either, {ConfigLocator.DefaultPath} is read.");
+            Console.Error.WriteLine($"Start from the annotated example {ExampleConfig} of emx2-hpc, or try 'emx2-hpc demo', which needs no configuration.");
+            return null;
         }
         catch (ConfigException ex)
         {
-            Console.Error.WriteLine($"emx2-hpc: configuration error in {path}:");
+            Console.Error.WriteLine($"emx2-hpc: configuration error in {ex.Errors[0].File}:");
             Console.Error.WriteLine(ex.Message);
             return null;
         }

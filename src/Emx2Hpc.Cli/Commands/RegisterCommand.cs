@@ -1,11 +1,10 @@
 using System.CommandLine;
-using Emx2Hpc.Core.Cycle;
 using Emx2Hpc.Core.Emx2;
 
 namespace Emx2Hpc.Cli.Commands;
 
-/// <summary>`register`: registers the worker and its capabilities; exit 1 when EMX2 refuses (gap 2: the Python
-/// daemon printed success and exited 0 even then).</summary>
+/// <summary>`register`: registers the worker and its capabilities; exit 1 when EMX2 refuses (the Python daemon
+/// printed success and exited 0 even then). Touches neither the state database nor a scheduler.</summary>
 internal static class RegisterCommand
 {
     public static Command Create()
@@ -13,16 +12,14 @@ internal static class RegisterCommand
         var command = new Command("register", "Register this worker and its capabilities with EMX2");
         command.SetAction(async (parse, ct) =>
         {
-            var (log, redactor) = HostSetup.Logging(parse);
-            var config = HostSetup.LoadConfig(parse, redactor);
-            if (config is null) return ExitCodes.Usage;
-            using var runner = new CycleRunner(config, new CycleRunnerOptions { Simulate = true }, log);
+            using var session = HostSetup.Open(HostSetup.SessionOptions(parse));
+            if (session is null) return ExitCodes.Usage;
             try
             {
-                var registration = await runner.RegisterAsync(ct);
+                var registration = await session.RegisterAsync(ct);
                 Console.WriteLine($"Registered worker {registration.WorkerId}");
-                Console.WriteLine($"Capabilities: {config.Profiles.Count}");
-                foreach (var p in config.Profiles) Console.WriteLine($"  - {p.Processor} / {p.Profile}");
+                Console.WriteLine($"Capabilities: {session.Config.Profiles.Count}");
+                foreach (var p in session.Config.Profiles) Console.WriteLine($"  - {p.Processor} / {p.Profile}");
                 return ExitCodes.Success;
             }
             catch (Emx2ApiException ex)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using Emx2Hpc.Core.Cycle;
 
 namespace Emx2Hpc.Cli.Commands;
 
@@ -14,20 +13,18 @@ internal static class RunCommand
         var command = new Command("run", "Run cycles every poll interval until SIGTERM/SIGINT") { simulate };
         command.SetAction(async (parse, ct) =>
         {
-            var (log, redactor) = HostSetup.Logging(parse);
-            var config = HostSetup.LoadConfig(parse, redactor);
-            if (config is null) return ExitCodes.Usage;
+            using var session = HostSetup.Open(HostSetup.SessionOptions(parse) with { Simulate = parse.GetValue(simulate) });
+            if (session is null) return ExitCodes.Usage;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
-            using var runner = new CycleRunner(config, new CycleRunnerOptions { Simulate = parse.GetValue(simulate) }, log);
             try
             {
-                await runner.RunLoopAsync(stop.Token);
+                await session.RunDaemonAsync(stop.Token);
             }
             catch (Exception ex) when (ex is Core.Emx2.Emx2ApiException or HttpRequestException)
             {
-                log.Error($"cannot start: {ex.Message}");
+                session.Log.Error($"cannot start: {ex.Message}");
                 return ExitCodes.WorkFailed;
             }
             return ExitCodes.Success;

@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Emx2Hpc.Core.Configuration;
-using Emx2Hpc.Core.Cycle;
 using Emx2Hpc.Core.Diagnostics;
 using Emx2Hpc.Core.Emx2;
+using Emx2Hpc.Core.Operations;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.Emulator;
@@ -13,23 +12,47 @@ namespace Emx2Hpc.Cli.Demo;
 
 /// <summary>`emx2-hpc demo`: the whole product on embedded defaults. Starts the emulator on a free loopback
 /// port, uploads a managed input artifact as an Editor, creates a job that uses it, then runs the real daemon
-/// cycle (as cron would, one `once` at a time) with the simulated scheduler until the job is terminal, and
-/// prints the transition history and the output and log artifacts.</summary>
+/// cycle through <see cref="HpcSession"/> (as cron would, one `once` at a time) with the simulated scheduler
+/// until the job is terminal, and prints the transition history and the output and log artifacts. A temporary
+/// work directory is removed at the end; one given with --dir is kept.</summary>
 public static class DemoScenario
 {
     public const string WorkerId = "demo-worker";
     private const string UserToken = "demo-editor-token";
 
-    public static async Task<int> RunAsync(TextWriter output, HpcLog log, string? workDirectory, CancellationToken ct)
+    /// <param name="daemonLog">Where the daemon's own log lines go; null keeps them quiet.</param>
+    /// <param name="verbose">Debug lines too (-v).</param>
+    public static async Task<int> RunAsync(TextWriter output, ILogSink? daemonLog, string? workDirectory, CancellationToken ct, bool verbose = false)
     {
-        var root = workDirectory ?? Directory.CreateTempSubdirectory("emx2-hpc-demo-").FullName;
-        Directory.CreateDirectory(root);
+        if (workDirectory is not null)
+        {
+            Directory.CreateDirectory(workDirectory);
+            var exit = await RunInAsync(output, daemonLog, verbose, workDirectory, ct);
+            output.WriteLine($"work directory kept: {workDirectory}");
+            return exit;
+        }
+        var root = Directory.CreateTempSubdirectory("emx2-hpc-demo-").FullName;
+        try
+        {
+            return await RunInAsync(output, daemonLog, verbose, root, ct);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+            output.WriteLine($"removed the temporary work directory {root} (pass --dir DIR to keep one)");
+        }
+    }
+
+    private static async Task<int> RunInAsync(TextWriter output, ILogSink? daemonLog, bool verbose, string root, CancellationToken ct)
+    {
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var options = new EmulatorOptions();
         options.WorkerSecrets[WorkerId] = secret;
         options.UserTokens[UserToken] = UserRole.Editor;
         await using var server = await EmulatorServer.StartAsync(options, ct);
         output.WriteLine($"emulator listening on {server.BaseUrl} (work directory {root})");
+        output.WriteLine("scheduler: simulated. Nothing runs on Slurm or any real scheduler, and the job's entrypoint is not");
+        output.WriteLine("executed; the simulated scheduler writes the batch script and a result.txt describing the job instead.");
 
         var config = DemoConfig.Build(server.BaseUrl, secret, root);
         using var user = new Emx2Client(new Emx2ClientOptions { BaseUrl = server.BaseUrl, Secret = UserToken, AuthMode = Emx2AuthMode.Token, WorkerId = WorkerId });
@@ -44,11 +67,11 @@ public static class DemoScenario
         }, ct);
         output.WriteLine($"created job {job.Id} (PENDING)");
 
-        using var runner = new CycleRunner(config, new CycleRunnerOptions { Simulate = true }, log);
+        using var worker = HpcSession.Open(config, new HpcSessionOptions { Simulate = true, LogSink = daemonLog, Verbose = verbose, LogSource = "emx2-hpc" });
         JobDto current = await user.GetJobAsync(job.Id, ct);
         for (var cycle = 1; cycle <= 20 && !JobStatus.IsTerminal(current.Status); cycle++)
         {
-            var report = await runner.RunOnceAsync(ct: ct);
+            var report = await worker.InvokeCycleAsync(ct);
             current = await user.GetJobAsync(job.Id, ct);
             output.WriteLine($"cycle {cycle}: job {current.Status}{(report.Errors.Count > 0 ? $" (errors: {string.Join("; ", report.Errors)})" : "")}");
         }
@@ -58,6 +81,7 @@ public static class DemoScenario
                  && current.OutputArtifactId is { } o && (await user.GetArtifactAsync(o, ct)).Status == ArtifactStatus.Committed
                  && current.LogArtifactId is { } l && (await user.GetArtifactAsync(l, ct)).Status == ArtifactStatus.Committed;
         output.WriteLine(ok ? "demo: job COMPLETED with committed output and log artifacts" : $"demo: FAILED (job is {current.Status})");
+        output.WriteLine("demo: all of this ran against the built-in emulator with the simulated scheduler; no real scheduler was used");
         return ok ? 0 : 1;
     }
 

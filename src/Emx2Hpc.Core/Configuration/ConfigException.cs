@@ -17,6 +17,10 @@ public sealed class ConfigException : Exception
 
     public IReadOnlyList<ConfigError> Errors { get; }
 
+    /// <summary>Set when the only problem is that the file does not exist, so a host can say how to name one
+    /// instead of listing errors.</summary>
+    public string? MissingFile { get; init; }
+
     private static string Format(IReadOnlyList<ConfigError> errors)
     {
         if (errors.Count == 0) throw new ArgumentException("A ConfigException needs at least one error.", nameof(errors));

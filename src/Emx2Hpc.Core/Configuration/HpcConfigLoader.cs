@@ -10,7 +10,7 @@ public static class HpcConfigLoader
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (Directory.Exists(path)) throw new ConfigException(new ConfigError(path, 0, 0, "", "configuration path is a directory, not a file"));
-        if (!File.Exists(path)) throw new ConfigException(new ConfigError(path, 0, 0, "", "configuration file not found"));
+        if (!File.Exists(path)) throw new ConfigException(new ConfigError(path, 0, 0, "", "configuration file not found")) { MissingFile = path };
 
         string text;
         try

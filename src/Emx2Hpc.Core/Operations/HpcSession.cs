@@ -10,14 +10,15 @@ using Emx2Hpc.Core.State;
 
 namespace Emx2Hpc.Core.Operations;
 
-/// <summary>The one object PowerShell cmdlets (and scripts) talk to: every cmdlet binds its parameters and calls
-/// exactly one method here. Worker-side pieces (state database, scheduler, cycle lock) are opened only when an
+/// <summary>The one object both hosts talk to: every cmdlet and every `emx2-hpc` command binds its parameters and
+/// calls exactly one method here. Worker-side pieces (state database, scheduler, cycle lock) are opened only when an
 /// operation needs them, so read-only calls like Get-HpcJob never touch local state.</summary>
 public sealed class HpcSession : IDisposable
 {
     private readonly HpcSessionOptions _options;
     private readonly HpcLog _log;
     private readonly Lazy<Emx2Client> _client;
+    private readonly Lazy<Emx2Client> _workerClient;
     private readonly Lazy<CycleRunner> _runner;
 
     public HpcConfig Config { get; }
@@ -28,19 +29,36 @@ public sealed class HpcSession : IDisposable
         _options = options;
         _log = log;
         _client = new Lazy<Emx2Client>(() => new Emx2Client(ClientOptions(), log.For("emx2")));
-        _runner = new Lazy<CycleRunner>(() => new CycleRunner(config, new CycleRunnerOptions { Simulate = options.Simulate }, log));
+        _workerClient = new Lazy<Emx2Client>(() => new Emx2Client(Emx2ClientFactory.Options(config), log.For("emx2")));
+        _runner = new Lazy<CycleRunner>(() => new CycleRunner(config, new CycleRunnerOptions { Simulate = options.Simulate, LockWait = options.LockWait }, log));
     }
+
+    /// <summary>The session's log, for a host's own messages about an operation (e.g. why the daemon did not start).</summary>
+    public HpcLog Log => _log;
 
     /// <summary>Loads the configuration (throws <see cref="ConfigException"/> listing every problem).</summary>
     public static HpcSession Open(HpcSessionOptions options)
     {
         var path = ConfigLocator.Resolve(options.ConfigPath);
         var config = HpcConfigLoader.LoadFile(path, new ConfigLoadOptions { AllowInsecureSecret = options.AllowInsecureSecret });
+        return Create(config, options);
+    }
+
+    /// <summary>A session over a configuration built in code (the demo); <see cref="HpcSessionOptions.ConfigPath"/>
+    /// is not read.</summary>
+    public static HpcSession Open(HpcConfig config, HpcSessionOptions options)
+    {
+        HpcConfigValidator.ThrowIfInvalid(config);
+        return Create(config, options);
+    }
+
+    private static HpcSession Create(HpcConfig config, HpcSessionOptions options)
+    {
         var redactor = new Redactor();
         redactor.Add(config.Emx2.Secret?.Value);
         redactor.Add(options.UserToken);
         var sink = options.LogSink is null ? null : new RedactingSink(options.LogSink, redactor);
-        var log = sink is null ? HpcLog.Null : new HpcLog(sink, "emx2hpc", options.Verbose ? Diagnostics.LogLevel.Debug : Diagnostics.LogLevel.Information);
+        var log = sink is null ? HpcLog.Null : new HpcLog(sink, options.LogSource, options.Verbose ? Diagnostics.LogLevel.Debug : Diagnostics.LogLevel.Information);
         return new HpcSession(config, options, log);
     }
 
@@ -53,6 +71,8 @@ public sealed class HpcSession : IDisposable
     }
 
     private Emx2Client Client => _client.Value;
+    /// <summary>The worker's own HMAC client, also when the session carries a user token.</summary>
+    private Emx2Client WorkerClient => _options.UserToken is { Length: > 0 } ? _workerClient.Value : Client;
     private CycleRunner Runner => _runner.Value;
 
     public async Task<IReadOnlyList<JobDto>> GetJobsAsync(JobFilter filter, CancellationToken ct)
@@ -98,7 +118,10 @@ public sealed class HpcSession : IDisposable
         return results;
     }
 
-    public Task<WorkerRegistrationDto> RegisterAsync(CancellationToken ct) => Runner.RegisterAsync(ct);
+    /// <summary>Registers the worker and its capabilities. Needs neither the state database nor a scheduler, so
+    /// it opens neither.</summary>
+    public Task<WorkerRegistrationDto> RegisterAsync(CancellationToken ct) =>
+        new WorkerRegistration(Config, WorkerClient, _log.For("cycle")).RegisterAsync(ct);
 
     public Task RunDaemonAsync(CancellationToken stop) => Runner.RunLoopAsync(stop);
 
@@ -118,5 +141,6 @@ public sealed class HpcSession : IDisposable
     {
         if (_runner.IsValueCreated) _runner.Value.Dispose();
         if (_client.IsValueCreated) _client.Value.Dispose();
+        if (_workerClient.IsValueCreated) _workerClient.Value.Dispose();
     }
 }

@@ -2,7 +2,7 @@ using Emx2Hpc.Core.Diagnostics;
 
 namespace Emx2Hpc.Core.Operations;
 
-/// <summary>How a host (cmdlet, script) opens a session.</summary>
+/// <summary>How a host (cmdlet, CLI command, script) opens a session.</summary>
 public sealed record HpcSessionOptions
 {
     /// <summary>Config file; null means $EMX2_HPC_CONFIG, then /etc/emx2-hpc/config.yaml.</summary>
@@ -13,4 +13,8 @@ public sealed record HpcSessionOptions
     public string? UserToken { get; init; }
     public ILogSink? LogSink { get; init; }
     public bool Verbose { get; init; }
+    /// <summary>Source name of the session's own log lines (the CLI says "emx2-hpc").</summary>
+    public string LogSource { get; init; } = "emx2hpc";
+    /// <summary>How long a cycle waits for a running one to finish before skipping (`once --lock-wait`).</summary>
+    public TimeSpan LockWait { get; init; } = TimeSpan.Zero;
 }

@@ -1,4 +1,3 @@
-using Emx2Hpc.Core.Diagnostics;
 using Emx2Hpc.Cli.Demo;
 using Xunit;
 
@@ -13,7 +12,7 @@ public sealed class DemoTests
         try
         {
             using var writer = new StringWriter();
-            var exit = await DemoScenario.RunAsync(writer, HpcLog.Null, dir, default);
+            var exit = await DemoScenario.RunAsync(writer, null, dir, default);
             var text = writer.ToString();
 
             Assert.True(exit == 0, text);
