@@ -11,7 +11,7 @@ internal static class ConfigKeys
     public static readonly IReadOnlyList<string> Worker =
         ["poll_interval_seconds", "max_concurrent_jobs", "heartbeat_interval_seconds", "queue_report_interval_seconds", "state_db"];
 
-    public static readonly IReadOnlyList<string> Slurm = ["default_partition", "default_account"];
+    public static readonly IReadOnlyList<string> Slurm = ["default_partition", "default_account", "use_accounting", "command_timeout_seconds", "user"];
 
     public static readonly IReadOnlyList<string> Profile =
     [

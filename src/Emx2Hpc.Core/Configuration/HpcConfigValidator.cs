@@ -77,6 +77,9 @@ public static class HpcConfigValidator
             yield return new("slurm.default_partition", $"invalid partition name '{slurm.DefaultPartition}'");
         if (slurm.DefaultAccount is { } account && !SlurmSyntax.IsName(account, allowList: false))
             yield return new("slurm.default_account", $"invalid account name '{account}'");
+        if (slurm.CommandTimeoutSeconds < 1) yield return new("slurm.command_timeout_seconds", "must be at least 1");
+        if (slurm.User is { } user && !SlurmSyntax.IsName(user, allowList: false))
+            yield return new("slurm.user", $"invalid user name '{user}'");
     }
 
     private static IEnumerable<ConfigIssue> ApptainerIssues(ApptainerSettings apptainer)

@@ -29,6 +29,16 @@ internal static class ScalarReader
         return null;
     }
 
+    /// <summary>true or false (any case); nothing else, so "yes" or "0" is an error rather than a guess.</summary>
+    public static bool? Boolean(LoadContext ctx, YamlNode node, string path)
+    {
+        var text = Text(ctx, node, path, "true or false");
+        if (text is null) return null;
+        if (bool.TryParse(text.Trim(), out var value)) return value;
+        ctx.Error(node.Start, path, $"expected true or false, got '{text}'");
+        return null;
+    }
+
     /// <summary>Case-insensitive enum value; the error lists what is allowed.</summary>
     public static TEnum? Choice<TEnum>(LoadContext ctx, YamlNode node, string path) where TEnum : struct, Enum
     {

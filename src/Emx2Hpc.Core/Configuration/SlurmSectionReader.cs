@@ -10,6 +10,9 @@ internal static class SlurmSectionReader
         {
             DefaultPartition = section.String("default_partition") ?? defaults.DefaultPartition,
             DefaultAccount = section.OptionalString("default_account"),
+            UseAccounting = section.Bool("use_accounting", defaults.UseAccounting),
+            CommandTimeoutSeconds = section.Int("command_timeout_seconds", defaults.CommandTimeoutSeconds),
+            User = section.OptionalString("user"),
         };
     }
 }

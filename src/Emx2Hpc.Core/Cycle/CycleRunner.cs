@@ -42,7 +42,7 @@ public sealed class CycleRunner : IDisposable
             {
                 Config = config, Client = client, Store = store, Scheduler = scheduler, Log = log.For("cycle"), Clock = options.Clock,
                 UnknownGrace = options.UnknownGrace ?? TimeSpan.FromSeconds(120),
-                SubmitSettleTime = SchedulerFactory.SettleTime(scheduler),
+                SubmitSettleTime = scheduler.SubmitSettleTime,
             };
             _cycle = new HpcCycle(_ctx);
         }

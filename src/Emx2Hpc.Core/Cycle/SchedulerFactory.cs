@@ -12,14 +12,21 @@ public static class SchedulerFactory
 {
     public static IScheduler Create(HpcConfig config, bool simulate, HpcLog log) => simulate
         ? new SimulatedScheduler(new SimulatedSchedulerOptions { StateDirectory = SimulatedStateDir(config) }, log.For("simulated"))
-        : new SlurmCli(new ProcessRunner(log.For("process")), new SlurmCliOptions(), log.For("slurm"));
+        : new SlurmCli(new ProcessRunner(log.For("process")), SlurmOptions(config.Slurm), log.For("slurm"));
+
+    /// <summary>The <c>slurm:</c> section's command settings; what it leaves out keeps SlurmCli's defaults.</summary>
+    public static SlurmCliOptions SlurmOptions(SlurmSettings slurm)
+    {
+        var defaults = new SlurmCliOptions();
+        return defaults with
+        {
+            UseAccounting = slurm.UseAccounting,
+            CommandTimeout = TimeSpan.FromSeconds(slurm.CommandTimeoutSeconds),
+            User = slurm.User ?? defaults.User,
+        };
+    }
 
     /// <summary>The simulated scheduler keeps its jobs beside the state database, so cron runs share them.</summary>
     public static string SimulatedStateDir(HpcConfig config) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(config.Worker.StateDb))!, "simulated-scheduler");
-
-    /// <summary>Simulated submission is atomic in-process, so there is nothing to wait for; a killed sbatch
-    /// child may still be talking to slurmctld until its own timeout has passed.</summary>
-    public static TimeSpan SettleTime(IScheduler scheduler) =>
-        scheduler is SimulatedScheduler ? TimeSpan.Zero : new SlurmCliOptions().CommandTimeout + TimeSpan.FromSeconds(15);
 }

@@ -9,6 +9,11 @@ public interface IScheduler
     /// <summary>"slurm" or "simulated"; recorded in the state store and in logs.</summary>
     string Name { get; }
 
+    /// <summary>How long after an interrupted submission (the process killed mid-sbatch) the job may still appear
+    /// on the scheduler; the cycle waits this long before looking for it by tag and submitting again. The
+    /// default suits a scheduler reached through a command with a 30 s timeout.</summary>
+    TimeSpan SubmitSettleTime => TimeSpan.FromSeconds(45);
+
     /// <summary>Submits a job and returns the scheduler's job id. Throws <see cref="SchedulerException"/> when the
     /// scheduler refused it (the message says why) or <see cref="SchedulerUnavailableException"/> when it could
     /// not be asked (timeout, missing binary) — in that case the job may or may not exist, so callers recover

@@ -67,31 +67,39 @@ public sealed partial class StateStore
         Query(Cmd("SELECT job_id, final_status, finished_utc FROM finished_jobs ORDER BY finished_utc"),
             r => (r.GetString(0), r.GetString(1), ParseIso(r, 2)!.Value));
 
-    private static TrackedJob ReadJob(SqliteDataReader r) => new()
+    /// <summary>Reads a row by column name, so adding or reordering a column in <see cref="JobColumns"/> cannot
+    /// shift a value into the wrong field.</summary>
+    private static TrackedJob ReadJob(SqliteDataReader r)
     {
-        JobId = r.GetString(0),
-        Processor = r.IsDBNull(1) ? null : r.GetString(1),
-        Profile = r.IsDBNull(2) ? null : r.GetString(2),
-        Phase = Enum.Parse<LocalPhase>(r.GetString(3)),
-        Emx2Status = r.GetString(4),
-        SchedulerName = r.IsDBNull(5) ? null : r.GetString(5),
-        SchedulerJobId = r.IsDBNull(6) ? null : r.GetString(6),
-        SubmitAttempts = r.GetInt32(7),
-        SubmittingSinceUtc = ParseIso(r, 8),
-        ClaimedAtUtc = ParseIso(r, 9),
-        TimeoutSeconds = r.IsDBNull(10) ? null : r.GetInt32(10),
-        SubmissionTimeoutSeconds = r.IsDBNull(11) ? null : r.GetInt32(11),
-        TerminalStatus = r.IsDBNull(12) ? null : r.GetString(12),
-        TerminalDetail = r.IsDBNull(13) ? null : r.GetString(13),
-        CollectOutputs = r.GetInt32(14) != 0,
-        ProgressOffset = r.GetInt64(15),
-        ProgressFingerprint = r.IsDBNull(16) ? null : r.GetString(16),
-        UnknownSinceUtc = ParseIso(r, 17),
-        LastNotableReportUtc = ParseIso(r, 18),
-        LastNotableState = r.IsDBNull(19) ? null : r.GetString(19),
-        JobJson = r.IsDBNull(20) ? null : r.GetString(20),
-        WorkDir = r.IsDBNull(21) ? null : r.GetString(21),
-        CreatedUtc = ParseIso(r, 22)!.Value,
-        UpdatedUtc = ParseIso(r, 23)!.Value,
-    };
+        string? Text(string column) => r.IsDBNull(r.GetOrdinal(column)) ? null : r.GetString(r.GetOrdinal(column));
+        int? Int(string column) => r.IsDBNull(r.GetOrdinal(column)) ? null : r.GetInt32(r.GetOrdinal(column));
+        DateTimeOffset? Time(string column) => ParseIso(r, r.GetOrdinal(column));
+        return new TrackedJob
+        {
+            JobId = Text("job_id")!,
+            Processor = Text("processor"),
+            Profile = Text("profile"),
+            Phase = Enum.Parse<LocalPhase>(Text("phase")!),
+            Emx2Status = Text("emx2_status")!,
+            SchedulerName = Text("scheduler_name"),
+            SchedulerJobId = Text("scheduler_job_id"),
+            SubmitAttempts = Int("submit_attempts")!.Value,
+            SubmittingSinceUtc = Time("submitting_since_utc"),
+            ClaimedAtUtc = Time("claimed_at_utc"),
+            TimeoutSeconds = Int("timeout_seconds"),
+            SubmissionTimeoutSeconds = Int("submission_timeout_seconds"),
+            TerminalStatus = Text("terminal_status"),
+            TerminalDetail = Text("terminal_detail"),
+            CollectOutputs = Int("collect_outputs")!.Value != 0,
+            ProgressOffset = r.GetInt64(r.GetOrdinal("progress_offset")),
+            ProgressFingerprint = Text("progress_fingerprint"),
+            UnknownSinceUtc = Time("unknown_since_utc"),
+            LastNotableReportUtc = Time("last_notable_report_utc"),
+            LastNotableState = Text("last_notable_state"),
+            JobJson = Text("job_json"),
+            WorkDir = Text("work_dir"),
+            CreatedUtc = Time("created_utc")!.Value,
+            UpdatedUtc = Time("updated_utc")!.Value,
+        };
+    }
 }

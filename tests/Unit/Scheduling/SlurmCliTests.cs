@@ -166,6 +166,7 @@ public sealed class SlurmCliTests : IDisposable
         _runner.On("squeue", 0, "").On("sacct", 1, "", "sacct: error: Slurm accounting storage is disabled\n");
         var ex = await Assert.ThrowsAsync<SchedulerUnavailableException>(() => Cli().QueryAsync(["5"], CancellationToken.None));
         Assert.Contains("UseAccounting", ex.Message);
+        Assert.Contains("slurm.use_accounting: false", ex.Message); // the key an operator actually sets
     }
 
     [Fact]

@@ -26,6 +26,9 @@ public sealed class SimulatedScheduler : IScheduler
 
     public string Name => "simulated";
 
+    /// <summary>Simulated submission is atomic in-process, so there is nothing to wait for.</summary>
+    public TimeSpan SubmitSettleTime => TimeSpan.Zero;
+
     /// <summary>One line per successful SubmitAsync: "&lt;UTC time&gt;\t&lt;sim id&gt;\t&lt;EMX2 job id&gt;".</summary>
     public string SubmissionsLogPath => _store.SubmissionsLog;
 

@@ -27,6 +27,9 @@ public sealed class SlurmCli : IScheduler
 
     public string Name => "slurm";
 
+    /// <summary>A killed sbatch child may still be talking to slurmctld until its own timeout has passed.</summary>
+    public TimeSpan SubmitSettleTime => _options.CommandTimeout + TimeSpan.FromSeconds(15);
+
     public async Task<string> SubmitAsync(BatchJobSpec spec, CancellationToken ct)
     {
         var script = BatchScriptBuilder.Build(spec);
@@ -137,7 +140,7 @@ public sealed class SlurmCli : IScheduler
         if (result.ExitCode != 0 || SlurmErrors.ReportsError(result.Stderr))
         {
             var hint = command == "sacct" && result.Stderr.Contains("accounting storage is disabled", StringComparison.OrdinalIgnoreCase)
-                ? " (this cluster has no accounting: set UseAccounting to false)" : "";
+                ? " (this cluster has no accounting: set slurm.use_accounting: false in the configuration; SlurmCliOptions.UseAccounting in code)" : "";
             throw new SchedulerUnavailableException(
                 $"{command} failed (exit {result.ExitCode}): {SlurmErrors.OneLine(result.Stderr)}{hint}");
         }
