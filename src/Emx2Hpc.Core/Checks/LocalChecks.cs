@@ -6,7 +6,7 @@ using Emx2Hpc.Core.State;
 namespace Emx2Hpc.Core.Checks;
 
 /// <summary>Checks that need no network: secret, state database, job directories, scheduler tools and each
-/// profile's entrypoint or image. Only what the configuration actually uses is demanded (gap 3: the Python
+/// profile's entrypoint or image. Only what the configuration actually uses is demanded (the Python
 /// check always wanted apptainer and every Slurm tool).</summary>
 public static class LocalChecks
 {

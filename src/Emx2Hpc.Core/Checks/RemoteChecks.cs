@@ -5,7 +5,7 @@ namespace Emx2Hpc.Core.Checks;
 
 /// <summary>Talks to EMX2 the way the daemon will: health (no auth), a signed list call (auth and role), and
 /// the clock skew observed from the server's Date header against the ±300 s HMAC window. 401 and 403 are
-/// told apart (gap 11) because the fixes differ: credentials or clock vs. the worker's role.</summary>
+/// told apart (the Python daemon treated them alike) because the fixes differ: credentials or clock vs. the worker's role.</summary>
 public static class RemoteChecks
 {
     public static async Task<IReadOnlyList<CheckResult>> RunAsync(Emx2Client client, CancellationToken ct)

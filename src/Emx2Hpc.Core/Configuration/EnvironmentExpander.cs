@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Emx2Hpc.Core.Configuration;
 
 /// <summary>Expands <c>${VAR}</c> and <c>${VAR:-default}</c> in scalar values; <c>$${</c> yields a literal
-/// <c>${</c>. Unlike the Python daemon (gap 5), an unset variable without a default is an error rather than
+/// <c>${</c>. Unlike the Python daemon, an unset variable without a default is an error rather than
 /// being left in the value, where it would surface much later as a confusing failure.</summary>
 internal static partial class EnvironmentExpander
 {

@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 namespace Emx2Hpc.Core.Configuration;
 
 /// <summary>Typed, position-aware access to one YAML mapping. Opening it reports unknown keys (the Python
-/// daemon raised a bare TypeError, gap 5) and records where each key sits for later messages.</summary>
+/// daemon raised a bare TypeError) and records where each key sits for later messages.</summary>
 internal sealed class MappingReader
 {
     private readonly LoadContext _ctx;

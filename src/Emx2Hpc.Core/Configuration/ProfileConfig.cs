@@ -23,7 +23,7 @@ public sealed record ProfileConfig
     public ExecutionMode Mode => HostEntrypoint is not null ? ExecutionMode.Host : ExecutionMode.Apptainer;
 
     /// <summary>Null means <see cref="SlurmSettings.DefaultPartition"/>; use <see cref="EffectivePartition"/>.
-    /// (In the Python daemon this defaulted to "normal", which made slurm.default_partition dead: gap 4.)</summary>
+    /// (In the Python daemon this defaulted to "normal", which made slurm.default_partition dead.)</summary>
     public string? Partition { get; init; }
 
     /// <summary>Null means <see cref="SlurmSettings.DefaultAccount"/>; use <see cref="EffectiveAccount"/>.</summary>

@@ -1,7 +1,7 @@
 namespace Emx2Hpc.Core.Configuration;
 
 /// <summary>Splits a profile mapping key into (processor, profile). Processors may contain ':' themselves
-/// (<c>text-embedding:v3</c>), which the Python daemon split wrongly on the first colon (gap 1). Rule: a key with
+/// (<c>text-embedding:v3</c>), which the Python daemon split wrongly on the first colon. Rule: a key with
 /// '/' splits on the last '/', otherwise on the last ':'. Names that fit neither rule use explicit
 /// <c>processor:</c> and <c>profile:</c> fields.</summary>
 internal static class ProfileKey

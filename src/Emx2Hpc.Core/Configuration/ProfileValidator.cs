@@ -1,6 +1,6 @@
 namespace Emx2Hpc.Core.Configuration;
 
-/// <summary>Rules for one profile entry (gap 3: the Python daemon validated none of these and failed jobs at
+/// <summary>Rules for one profile entry (the Python daemon validated none of these and failed jobs at
 /// submit time instead).</summary>
 internal static class ProfileValidator
 {

@@ -1,8 +1,8 @@
 namespace Emx2Hpc.Core.Configuration;
 
 /// <summary>Rules for a profile's extra <c>#SBATCH</c> lines. The daemon relies on owning the job's
-/// environment (<c>--export=NONE</c>, gap 6), its log paths, working directory, name and comment (the tag that
-/// finds orphans, gap 14); an admin-supplied line overriding one of those would silently break recovery or
+/// environment (<c>--export=NONE</c>), its log paths, working directory, name and comment (the tag that
+/// finds orphans); an admin-supplied line overriding one of those would silently break recovery or
 /// leak the daemon's environment, so they are refused.</summary>
 internal static class SbatchArgRules
 {

@@ -2,7 +2,7 @@ using Emx2Hpc.Core.Staging;
 
 namespace Emx2Hpc.Core.Configuration;
 
-/// <summary>Reads a secret file, refusing one that other local users can read (gap 6: the Python daemon only
+/// <summary>Reads a secret file, refusing one that other local users can read (the Python daemon only
 /// documented chmod 600). Every message names the path and the key it came from, never the content.</summary>
 internal static class SecretFileReader
 {

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Emx2Hpc.Core.Configuration;
 
 /// <summary>The value syntaxes sbatch accepts, checked at load time so a typo fails <c>check</c> instead of
-/// every job at submit time (gap 3). Character classes are ASCII on purpose: .NET's \d also matches other
+/// every job at submit time. Character classes are ASCII on purpose: .NET's \d also matches other
 /// scripts' digits, which Slurm does not.</summary>
 internal static partial class SlurmSyntax
 {

@@ -17,7 +17,7 @@ public sealed record WorkerSettings
 
     /// <summary>$XDG_STATE_HOME (or ~/.local/state)/emx2-hpc/&lt;worker id&gt;/state.db. Per worker id because
     /// two workers on one account must never share state: recovery of one would delete the other's jobs
-    /// (gap 7 of the Python daemon).</summary>
+    /// (the Python daemon kept one per user account and did exactly that).</summary>
     public static string DefaultStateDbPath(string workerId, Func<string, string?>? environment = null)
         => DefaultPaths.StateDb(workerId, environment ?? Environment.GetEnvironmentVariable);
 }

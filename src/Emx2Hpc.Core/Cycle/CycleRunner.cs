@@ -88,7 +88,7 @@ public sealed class CycleRunner : IDisposable
     }
 
     /// <summary>The long-running daemon: register, then cycle every poll interval until <paramref name="stop"/>
-    /// fires. Heartbeats run on their own timer so a long upload never starves them (gap 32). On stop, the
+    /// fires. Heartbeats run on their own timer so a long upload never starves them (the Python daemon sent them only between cycles). On stop, the
     /// current cycle finishes without claiming new work and the loop exits at once instead of sleeping out
     /// the interval; Slurm jobs keep running and are picked up by the next start.</summary>
     public async Task RunLoopAsync(CancellationToken stop)

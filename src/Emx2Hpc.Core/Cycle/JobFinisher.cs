@@ -10,7 +10,7 @@ namespace Emx2Hpc.Core.Cycle;
 /// <summary>Completion in checkpointed phases: decide the outcome (phase Finishing, persisted), publish the log
 /// artifact, publish the output artifact (COMPLETED only), then queue /complete with both ids (phase Done).
 /// Each publish resumes from what the store recorded, so a restart anywhere repeats no upload and creates no
-/// second artifact. A job is never reported COMPLETED without its committed output (gap 22): a transient
+/// second artifact. A job is never reported COMPLETED without its committed output (the Python daemon swallowed upload failures and completed jobs without output): a transient
 /// failure is retried next cycle, a permanent one turns the outcome into FAILED with the reason.</summary>
 internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher)
 {

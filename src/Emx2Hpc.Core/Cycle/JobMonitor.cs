@@ -4,7 +4,7 @@ using Emx2Hpc.Core.State;
 
 namespace Emx2Hpc.Core.Cycle;
 
-/// <summary>Looks at every submitted job with one batched scheduler query (gap 30) and turns what it sees into
+/// <summary>Looks at every submitted job with one batched scheduler query (not one squeue/sacct call per job) and turns what it sees into
 /// local phase changes plus queued reports. An unreachable scheduler changes nothing (a restarting slurmctld
 /// must not fail jobs); a job missing from both squeue and sacct gets a grace period, never success.</summary>
 internal sealed class JobMonitor(CycleContext ctx, ProgressRelay progress, JobFinisher finisher)

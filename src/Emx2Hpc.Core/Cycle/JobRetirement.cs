@@ -5,7 +5,7 @@ namespace Emx2Hpc.Core.Cycle;
 
 /// <summary>Ends local tracking of a job: after EMX2 acknowledged our final report, or when EMX2 says the job
 /// is no longer ours to run (cancelled, failed elsewhere, deleted, reassigned). In the second case the
-/// scheduler job is cancelled first so no compute is left orphaned (gap 14).</summary>
+/// scheduler job is cancelled first so no compute is left orphaned (the Python daemon forgot such jobs without scancel).</summary>
 internal sealed class JobRetirement(CycleContext ctx, TaggedJobs tagged)
 {
     public void Finish(string jobId, string finalStatus)

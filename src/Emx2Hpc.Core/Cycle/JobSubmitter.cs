@@ -12,7 +12,7 @@ namespace Emx2Hpc.Core.Cycle;
 /// <summary>Stages inputs and hands claimed jobs to the scheduler. The write-ahead mark (phase Submitting) is
 /// committed before the scheduler is called; a job found in that phase after a crash is looked up by its tag
 /// and adopted, and only resubmitted once the settle time has passed with no trace of it — so one EMX2 job
-/// never gets two scheduler jobs (gap 14).</summary>
+/// never gets two scheduler jobs (it is tagged and its scheduler id recorded before anything is reported).</summary>
 internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJobs tagged, JobFinisher finisher)
 {
     public async Task<int> SubmitPendingAsync(CancellationToken ct)

@@ -6,7 +6,7 @@ namespace Emx2Hpc.Core.Cycle;
 
 /// <summary>Delivers queued reports in sequence order per job. A job's queue stops at its first undelivered
 /// report (order matters: STARTED before COMPLETED); an unreachable server stops the whole flush. A 409 is not
-/// an error to retry forever (gap 12): the server's view is read and reconciled.</summary>
+/// an error to retry forever (as the Python daemon did): the server's view is read and reconciled.</summary>
 internal sealed class OutboxSender(CycleContext ctx, JobRetirement retirement)
 {
     public async Task<int> FlushAsync(CancellationToken ct)

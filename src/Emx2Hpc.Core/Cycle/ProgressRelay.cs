@@ -7,7 +7,7 @@ namespace Emx2Hpc.Core.Cycle;
 
 /// <summary>Relays the newest line of a running job's .hpc_progress.jsonl as a STARTED→STARTED report, only
 /// when it changed. The read offset and fingerprint are stored with the job, so cron runs do not re-post the
-/// same line every cycle (gap 31).</summary>
+/// same line every cycle (as the Python daemon did in cron mode, having nothing persisted to compare with).</summary>
 internal sealed class ProgressRelay(CycleContext ctx)
 {
     public TrackedJob Relay(TrackedJob job)

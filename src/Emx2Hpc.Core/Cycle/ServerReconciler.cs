@@ -11,7 +11,7 @@ namespace Emx2Hpc.Core.Cycle;
 /// <summary>EMX2 is the system of record. Every cycle this compares the jobs EMX2 says this worker holds with
 /// the local rows: jobs EMX2 ended or took away are retired (and their scheduler jobs cancelled); jobs EMX2 says
 /// are ours but we do not track — a crash between claim and write, or a lost state database — are adopted,
-/// using the scheduler's tagged jobs to find what already runs (gap 28: the full job is re-read, so inputs,
+/// using the scheduler's tagged jobs to find what already runs (the full job is re-read, so inputs,
 /// parameters and submit_user are not lost).</summary>
 internal sealed class ServerReconciler(CycleContext ctx, JobRetirement retirement, TaggedJobs tagged)
 {

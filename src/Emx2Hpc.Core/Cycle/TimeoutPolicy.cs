@@ -5,7 +5,7 @@ using Emx2Hpc.Core.State;
 namespace Emx2Hpc.Core.Cycle;
 
 /// <summary>Per-job timeout_seconds, measured from EMX2's claimed_at (not from when this worker started
-/// tracking: gap 27), and the per-profile submission timeout for jobs stuck before the scheduler. Runs after
+/// tracking, as the Python daemon did), and the per-profile submission timeout for jobs stuck before the scheduler. Runs after
 /// the monitor so a job that just finished is reported as finished, not timed out.</summary>
 internal sealed class TimeoutPolicy(CycleContext ctx, JobFinisher finisher, JobRetirement retirement)
 {

@@ -7,7 +7,7 @@ namespace Emx2Hpc.Core.Emx2;
 public sealed partial class Emx2Client
 {
     /// <summary>POST /api/hpc/artifacts. Repeated only when the connection was refused before sending: every POST
-    /// that reaches the server creates a new row, and the reference's blind retries left orphans (gap 10).</summary>
+    /// that reaches the server creates a new row, and the reference's blind retries left orphans.</summary>
     public Task<CreatedArtifactDto> CreateArtifactAsync(CreateArtifactRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -63,7 +63,7 @@ public sealed partial class Emx2Client
 
     /// <summary>Every file of an artifact (optionally under a path prefix; note the server matches it with SQL LIKE,
     /// so '%' and '_' act as wildcards). Reads all pages: an input with more than 100 files staged only
-    /// partially in the reference (gap 9).</summary>
+    /// partially in the reference.</summary>
     public Task<IReadOnlyList<ArtifactFileDto>> ListAllArtifactFilesAsync(string artifactId, string? prefix = null, CancellationToken ct = default) =>
         Pager.CollectAsync(ProtocolConstants.DefaultPageLimit,
             (limit, offset, c) => ListArtifactFilesPageAsync(artifactId, prefix, limit, offset, c),

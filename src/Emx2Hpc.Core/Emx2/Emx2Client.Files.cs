@@ -15,7 +15,7 @@ public sealed partial class Emx2Client
     /// server stored something else and <see cref="Emx2ProtocolException"/> is thrown.</summary>
     /// <param name="sha256">Lower-case hex SHA-256 of the file, computed by the caller (it is recorded anyway).</param>
     /// <param name="size">The file length in bytes when it was hashed; a file that changed since is refused.</param>
-    /// <param name="contentType">Passed through (gap 24: the reference always sent octet-stream); null means
+    /// <param name="contentType">Passed through (the reference always sent octet-stream); null means
     /// application/octet-stream. JSON files travel as multipart so the server does not take them for metadata.</param>
     public async Task<FileUploadResultDto> UploadFileAsync(string artifactId, string relativePath, string filePath, string sha256, long size,
         string? contentType = null, IProgress<long>? progress = null, CancellationToken ct = default)

@@ -14,7 +14,7 @@ public sealed partial class Emx2Client
             page => page.Items.Any(j => j is null || RequireJob(j) is not null) ? "job list with an invalid item" : null);
     }
 
-    /// <summary>Every job matching <paramref name="query"/>, across all pages (gap 9: the reference read only the
+    /// <summary>Every job matching <paramref name="query"/>, across all pages (the reference read only the
     /// first 100). <see cref="JobQuery.Limit"/> is the page size (default 100; 0 asks for everything at once);
     /// <see cref="JobQuery.Offset"/> is ignored.</summary>
     public Task<IReadOnlyList<JobDto>> ListAllJobsAsync(JobQuery query, CancellationToken ct = default)
@@ -29,7 +29,7 @@ public sealed partial class Emx2Client
     public Task<JobDto> GetJobAsync(string jobId, CancellationToken ct = default) =>
         SendJsonAsync<JobDto>(new ApiRequest(HttpMethod.Get, PathBuilder.Api("jobs", jobId)), ct, RequireJob);
 
-    /// <summary>POST /jobs/{id}/claim. Never repeated blindly (gap 10): when the response is lost or the server
+    /// <summary>POST /jobs/{id}/claim. Never repeated blindly (a lost response must not leave the job abandoned in CLAIMED): when the response is lost or the server
     /// fails, the job is re-read. CLAIMED by this worker means the claim took effect; still PENDING means it did
     /// not, and it is tried again; anything else is reported as a conflict.</summary>
     public async Task<JobDto> ClaimAsync(string jobId, CancellationToken ct = default)
@@ -94,7 +94,7 @@ public sealed partial class Emx2Client
         PostTransitionAsync(jobId, "transition", request, ct);
 
     /// <summary>POST /jobs/{id}/complete (terminal statuses only). Retried like transition. A 409 here means the
-    /// job already sits in another terminal status; the caller reconciles (gap 12).</summary>
+    /// job already sits in another terminal status; the caller reconciles instead of retrying forever.</summary>
     public Task<JobDto> CompleteAsync(string jobId, TransitionRequest request, CancellationToken ct = default) =>
         PostTransitionAsync(jobId, "complete", request, ct);
 

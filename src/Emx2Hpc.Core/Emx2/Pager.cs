@@ -2,7 +2,7 @@ using Emx2Hpc.Core.Protocol.Dtos;
 
 namespace Emx2Hpc.Core.Emx2;
 
-/// <summary>Reads a whole offset-paged list (gap 9: the reference daemon read only the first page of 100 and
+/// <summary>Reads a whole offset-paged list (the reference daemon read only the first page of 100 and
 /// then dropped local state for jobs it had not seen). Lists change while they are read — jobs get claimed
 /// away from the PENDING list, new ones are appended — so items are deduplicated by id, and when total_count
 /// shrinks between two pages the reader steps back by the shrinkage before going on: removals before the offset

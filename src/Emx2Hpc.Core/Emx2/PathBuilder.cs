@@ -4,7 +4,7 @@ using Emx2Hpc.Core.Protocol;
 namespace Emx2Hpc.Core.Emx2;
 
 /// <summary>Builds request targets that are already percent-encoded, so the string the client signs is the
-/// string that goes on the wire. The Python daemon signed unencoded paths and lost the base URL prefix (gap 8):
+/// string that goes on the wire. The Python daemon signed unencoded paths and lost the base URL prefix:
 /// any space, '#', '%' or non-ASCII character then broke the signature or the routing.</summary>
 internal static class PathBuilder
 {

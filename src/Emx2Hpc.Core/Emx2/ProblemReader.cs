@@ -6,7 +6,7 @@ namespace Emx2Hpc.Core.Emx2;
 
 /// <summary>Turns a non-success response into the matching typed exception. Bodies are parsed leniently: EMX2
 /// sends application/problem+json, but proxies send HTML, Javalin's own 413 is plain, and the Python client
-/// crashed on non-JSON 409s (gap 11). Whatever arrives, the caller gets an exception typed by status.</summary>
+/// crashed on non-JSON 409s. Whatever arrives, the caller gets an exception typed by status.</summary>
 internal sealed class ProblemReader(Redactor redactor)
 {
     /// <summary>Enough for any problem body; stops a misbehaving proxy from making us buffer megabytes.</summary>

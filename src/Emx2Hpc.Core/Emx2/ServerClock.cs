@@ -4,7 +4,7 @@ namespace Emx2Hpc.Core.Emx2;
 
 /// <summary>What the client knows about the server's clock. EMX2 writes naive server-local timestamps
 /// (created_at, claimed_at …) without a zone; the Python daemon read them as local time and mis-measured job ages
-/// when the head node and the server ran in different zones (gap 27). Two facts are learned from responses:
+/// when the head node and the server ran in different zones. Two facts are learned from responses:
 /// <list type="bullet">
 /// <item>the server's UTC offset, from a response that carries the server's "now" as a naive timestamp together
 /// with the HTTP Date header (offset = naive − Date, rounded to 15 minutes, the granularity of real zones);</item>

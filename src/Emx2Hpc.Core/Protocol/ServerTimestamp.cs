@@ -4,7 +4,7 @@ namespace Emx2Hpc.Core.Protocol;
 
 /// <summary>EMX2 sends naive server-local datetimes ("2026-03-11T10:28:37.123456" or with a space). They carry
 /// no zone, so the client converts them with an offset it learns from the server (see ServerClock in Emx2);
-/// the Python daemon read them as local time and mis-measured timeouts across zones (gap 27).</summary>
+/// the Python daemon read them as local time and mis-measured timeouts across zones.</summary>
 public static class ServerTimestamp
 {
     private static readonly string[] Formats =

@@ -1,7 +1,7 @@
 namespace Emx2Hpc.Core.Scheduling;
 
 /// <summary>How an EMX2 job is recognised inside the scheduler: the job name carries the full EMX2 job id
-/// (the Python daemon used 8 characters, gap 15) and the comment repeats it with a product prefix. Job ids are
+/// (the Python daemon used 8 characters) and the comment repeats it with a product prefix. Job ids are
 /// validated UUIDs before they get here, so both strings are safe in a batch script.</summary>
 public static class JobTag
 {

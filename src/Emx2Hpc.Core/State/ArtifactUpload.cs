@@ -4,7 +4,7 @@ public enum ArtifactRole { Output, Log }
 
 /// <summary>Progress of one result artifact. The row exists (state Creating) before POST /artifacts, gets the
 /// id as soon as EMX2 answers, and remembers each uploaded file so a restart resumes instead of starting a
-/// second artifact (gap 23).</summary>
+/// second artifact (the Python daemon created a fresh one after a crash).</summary>
 public enum UploadState { Creating, Created, Committed }
 
 public sealed record ArtifactUpload

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Emx2Hpc.Core.State;
 
-/// <summary>One cycle at a time per state database (gap 7: overlapping cron runs double-processed jobs).
+/// <summary>One cycle at a time per state database (overlapping cron runs double-processed jobs).
 /// The lock is an exclusive open of "&lt;state_db&gt;.lock"; .NET maps FileShare.None to an advisory flock on
 /// Unix, which the kernel drops when the holder dies — so a kill -9 never leaves a lock that blocks the next
 /// run. The file also records the holder's pid and start time so a refusal can say who holds it, and a

@@ -6,7 +6,7 @@ namespace Emx2Hpc.Core.State;
 
 /// <summary>The worker's local memory (SQLite, WAL): tracked jobs, the outbox of unacknowledged reports, and
 /// artifact upload progress. Everything a side effect touches is written here first.
-/// A corrupt database is quarantined (db, -wal and -shm renamed together, gap 34) and recreated empty;
+/// A corrupt database is quarantined (db, -wal and -shm renamed together) and recreated empty;
 /// <see cref="WasRecreated"/> then tells the cycle to rebuild tracking from EMX2 and the scheduler.</summary>
 public sealed partial class StateStore : IDisposable
 {

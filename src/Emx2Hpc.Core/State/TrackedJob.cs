@@ -19,7 +19,7 @@ public enum LocalPhase
 }
 
 /// <summary>One tracked job row (table tracked_jobs). Wall-clock UTC times only: monotonic clocks do not
-/// survive restarts (the Python daemon's mix of both mis-measured ages, gap 27).</summary>
+/// survive restarts (the Python daemon's mix of both mis-measured ages).</summary>
 public sealed record TrackedJob
 {
     public required string JobId { get; init; }
@@ -45,7 +45,7 @@ public sealed record TrackedJob
     public DateTimeOffset? UnknownSinceUtc { get; init; }
     public DateTimeOffset? LastNotableReportUtc { get; init; }
     public string? LastNotableState { get; init; }
-    /// <summary>The job as claimed (parameters, inputs, submit_user) for provenance metadata (gap 28).</summary>
+    /// <summary>The job as claimed (parameters, inputs, submit_user) for provenance metadata (the Python daemon lost these for recovered jobs).</summary>
     public string? JobJson { get; init; }
     public string? WorkDir { get; init; }
     public DateTimeOffset CreatedUtc { get; init; }

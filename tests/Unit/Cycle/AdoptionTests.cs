@@ -48,7 +48,7 @@ public sealed class AdoptionTests(ITestOutputHelper output)
         Assert.Equal(new[] { job.OutputArtifactId, job.LogArtifactId }.Order(), artifacts.Select(a => (string?)a.Id).Order());
         Assert.Single(h.Statuses(id), s => s == JobStatus.Completed);
         Assert.Single(h.Statuses(id), s => s == JobStatus.Submitted);
-        // The job was re-read from EMX2, so provenance is complete although local memory was lost (gap 28).
+        // The job was re-read from EMX2, so provenance is complete although local memory was lost.
         var result = h.Artifact(job.OutputArtifactId!);
         Assert.Equal(h.UserName, result.Metadata!.Value.GetProperty("created_by").GetString());
         Assert.Equal(slurmId, result.Metadata!.Value.GetProperty("scheduler_job_id").GetString());

@@ -33,7 +33,7 @@ public sealed class MonitorTests(ITestOutputHelper output)
         Assert.Equal(3, queries.Count); // one in the submitting cycle, one in each of the two cycles
         Assert.All(queries, q => Assert.Equal(ids.Select(h.Scripted.IdFor).Order(), q.Order()));
         Assert.All(ids, id => Assert.Equal(JobStatus.Started, h.Job(id).Status));
-        // EMX2 side: the in-flight lists, no GET per tracked job (gap 30).
+        // EMX2 side: the in-flight lists, no GET per tracked job.
         Assert.DoesNotContain(h.Sent, r => r.Method == "GET" && System.Text.RegularExpressions.Regex.IsMatch(r.Path, "^/api/hpc/jobs/[0-9a-f-]{36}$"));
         Assert.Equal(1, h.Scripted.ListTaggedCalls); // only the first cycle's stray check on a new state database
     }

@@ -176,7 +176,7 @@ public sealed class OutboxTests(ITestOutputHelper output)
         h.WriteOutput(id, $"slurm-{slurmId}.out", "ok\n");
         h.WriteOutput(id, "result.txt", "42\n");
         h.Scripted.SetState(slurmId, "COMPLETED", "0:0");
-        // Something else acting for this worker failed the job just before our COMPLETED arrives (gap 12).
+        // Something else acting for this worker failed the job just before our COMPLETED arrives.
         var raced = false;
         h.Http.Respond(r =>
         {

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 
 namespace Emx2Hpc.Tests.Unit.Faults;
 
-/// <summary>Cron overlap (gap 7): ten `once` processes started together on one config. One cycle runs, the others
+/// <summary>Cron overlap: ten `once` processes started together on one config. One cycle runs, the others
 /// skip with exit 0 and say why; nothing is claimed or submitted twice, and waves of such bursts finish every job.</summary>
 [Collection(FaultsCollection.Name)]
 public sealed class ConcurrentOnceTests(ITestOutputHelper output)

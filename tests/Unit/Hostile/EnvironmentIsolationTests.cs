@@ -7,7 +7,7 @@ namespace Emx2Hpc.Tests.Unit.Hostile;
 
 /// <summary>The daemon's environment may hold secrets (used for ${VAR} in the config) and variables that change
 /// how sbatch/squeue or a shell behave. Scheduler commands get an allowlisted environment only, and jobs get none
-/// of it (<c>#SBATCH --export=NONE</c>; the Python daemon let sbatch copy everything, gap 6).</summary>
+/// of it (<c>#SBATCH --export=NONE</c>; the Python daemon let sbatch copy everything).</summary>
 [Collection(HostileCollection.Name)]
 public sealed class EnvironmentIsolationTests
 {

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Emx2Hpc.Tests.Unit.Hostile;
 
-/// <summary>Job parameters are written by EMX2 users (Editor role) and end up in a batch script (gap 16 of the
+/// <summary>Job parameters are written by EMX2 users (Editor role) and end up in a batch script (the
 /// Python daemon pasted them in raw). Each hostile argument or environment value is put through the real script
 /// builder, checked with <c>bash -n</c>, and then executed: in host mode with a fake entrypoint that records argv
 /// and environment byte for byte, in Apptainer mode with a fake <c>apptainer</c> that records its argv and

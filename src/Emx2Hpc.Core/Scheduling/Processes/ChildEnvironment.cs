@@ -4,7 +4,7 @@ namespace Emx2Hpc.Core.Scheduling.Processes;
 
 /// <summary>The environment handed to scheduler commands: empty except for an allowlist. The daemon may hold
 /// secrets in its environment (used for ${VAR} expansion in the config); sbatch would otherwise copy them into
-/// every job (gap 6), and variables such as SBATCH_* / SQUEUE_FORMAT would silently change our commands.</summary>
+/// every job (the Python daemon passed its whole environment on), and variables such as SBATCH_* / SQUEUE_FORMAT would silently change our commands.</summary>
 public static class ChildEnvironment
 {
     /// <summary>Names passed through unchanged when the parent has them.</summary>

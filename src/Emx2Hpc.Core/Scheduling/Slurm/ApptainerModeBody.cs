@@ -8,7 +8,7 @@ namespace Emx2Hpc.Core.Scheduling.Slurm;
 /// an --env-file of single-quoted assignments instead, because apptainer parses an --env value containing more
 /// than one '=' as CSV (commas split it, quotes are errors) and strips surrounding double quotes otherwise, so
 /// arbitrary values would not arrive intact. The env file is shell-parsed by apptainer, where single quotes are
-/// literal. Containers get the same HPC_* variables as host mode (gap 17), pointing at the mount points.</summary>
+/// literal. Containers get the same HPC_* variables as host mode (the Python daemon gave containers none), pointing at the mount points.</summary>
 internal static class ApptainerModeBody
 {
     public const string EnvFileName = "container.env";

@@ -5,7 +5,7 @@ namespace Emx2Hpc.Core.Scheduling.Slurm;
 /// <summary>Turns a <see cref="BatchJobSpec"/> into batch script text. Pure: no I/O, same input → same text,
 /// so tests can assert the script and the simulated scheduler can apply exactly the same validation.
 ///
-/// Trust boundary (gap 16): args, environment values, parameters JSON, paths, image and entrypoints may come from
+/// Trust boundary: args, environment values, parameters JSON, paths, image and entrypoints may come from
 /// EMX2 users. Directive values are restricted to plain tokens; everything in the shell part is single-quoted.
 /// Anything that cannot be placed safely raises <see cref="JobRejectedException"/> naming the field.</summary>
 public static class BatchScriptBuilder

@@ -8,7 +8,7 @@ public enum SlurmStateSource { Live, Accounting }
 /// <summary>The verdict for one state word.</summary>
 public sealed record SlurmStateMapping(SchedulerState State, bool Notable, string? FailureCode, string? CancelledBy);
 
-/// <summary>Every Slurm job state mapped explicitly (gap 29: the reference daemon failed jobs in states it did not
+/// <summary>Every Slurm job state mapped explicitly (the reference daemon failed jobs in states it did not
 /// list, lost the cancelling uid and had no machine-readable failure reason).
 ///
 /// Design decisions:
