@@ -4,7 +4,8 @@ using Emx2Hpc.Core.Cycle;
 namespace Emx2Hpc.Cli.Commands;
 
 /// <summary>`once`: one cycle, for cron. Exit 1 when EMX2 was unreachable or refused us, so cron notices
-/// (gap 2); an overlapping run exits 0 with a message.</summary>
+/// (gap 2); an overlapping run exits 0 with a message, unless the lock has been held far longer than a cycle may
+/// run (a stuck worker): then it exits 1.</summary>
 internal static class OnceCommand
 {
     public static readonly Option<bool> Simulate = new("--simulate") { Description = "Use the simulated scheduler instead of Slurm" };
@@ -23,7 +24,7 @@ internal static class OnceCommand
                 Simulate = parse.GetValue(Simulate), LockWait = TimeSpan.FromSeconds(parse.GetValue(LockWait)),
             }, log);
             var report = await runner.RunOnceAsync(ct: ct);
-            return report.Emx2Unreachable ? ExitCodes.WorkFailed : ExitCodes.Success;
+            return report.Emx2Unreachable || report.LockStuck ? ExitCodes.WorkFailed : ExitCodes.Success;
         });
         return command;
     }

@@ -17,6 +17,7 @@ internal sealed class JobRetirement(CycleContext ctx, TaggedJobs tagged)
         {
             tx.Remove(jobId);
             tx.RecordFinished(jobId, finalStatus, job?.SchedulerJobId, output, log);
+            tx.ReleaseWorkspace(jobId, ctx.Now); // its directory is kept for worker.job_retention_hours, then removed
         });
     }
 
