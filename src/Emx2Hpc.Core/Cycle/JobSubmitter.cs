@@ -123,6 +123,7 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
     {
         var recorded = ctx.Store.GetWorkspace(job.JobId);
         if (recorded is { State: WorkspaceState.Ready }) return;
+        if (JobsRoot.Ensure(ctx.JobsRoot) is { } unsafeRoot) throw new IOException(unsafeRoot);
         if (recorded is null) ctx.Store.SetWorkspaceState(job.JobId, dirs.Root, WorkspaceState.Creating);
         JobWorkspace.Create(ctx.JobsRoot, job.JobId, resuming: recorded is not null);
         ctx.Store.SetWorkspaceState(job.JobId, dirs.Root, WorkspaceState.Ready);

@@ -15,7 +15,8 @@ public sealed record WalkItem(string RelativePath, SafeFileHandle? Handle, FileS
 public sealed record WalkLimits
 {
     public int MaxDepth { get; init; } = 64;
-    public int MaxPathLength { get; init; } = 1024;
+    /// <summary>Directories whose relative path is longer are not entered (nothing below them could be named).</summary>
+    public int MaxPathLength { get; init; } = 4096;
     public long MaxEntries { get; init; } = long.MaxValue;
     public long MaxBytes { get; init; } = long.MaxValue;
     /// <summary>Refuse regular files with more than one link: in a job-writable tree a hard link is a way to get
@@ -67,14 +68,15 @@ public static class SafeTreeWalker
                             yield return Refused(path, WalkProblem.TooManyEntries, $"more than {limits.MaxEntries} files and directories");
                             yield break;
                         }
-                        if (path.Length > limits.MaxPathLength)
-                        {
-                            yield return Refused(path, WalkProblem.PathTooLong, $"path is longer than {limits.MaxPathLength} characters");
-                            continue;
-                        }
                         var item = Visit(dir, raw, path, limits, out var subdirectory);
                         if (subdirectory is not null)
                         {
+                            if (path.Length > limits.MaxPathLength)
+                            {
+                                subdirectory.Dispose();
+                                yield return Refused(path, WalkProblem.PathTooLong, $"directory path is longer than {limits.MaxPathLength} characters");
+                                continue;
+                            }
                             if (depth + 1 > limits.MaxDepth)
                             {
                                 subdirectory.Dispose();

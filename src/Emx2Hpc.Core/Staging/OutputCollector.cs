@@ -74,7 +74,6 @@ public static class OutputCollector
             var walkLimits = new WalkLimits
             {
                 MaxDepth = OutputLimits.MaxDepth, MaxEntries = limits.MaxFiles, MaxBytes = limits.MaxBytes,
-                MaxPathLength = PathSafety.MaxServerPathLength,
                 SkipTopLevel = classifyLogs ? OutputClassifier.IsLog : null,
             };
             foreach (var item in SafeTreeWalker.Walk(root, walkLimits, ct))
@@ -143,11 +142,11 @@ public static class OutputCollector
             var path = item.RelativePath.Length == 0 ? "." : Shown(item.RelativePath);
             var (line, fatal) = item.Problem switch
             {
-                WalkProblem.SymbolicLink => ($"{path}: symbolic link ({item.Detail}; not followed, not uploaded)", true),
-                WalkProblem.SpecialFile => ($"{path}: not a regular file ({item.Detail}; never opened, not uploaded)", true),
+                WalkProblem.SymbolicLink => ($"{path}: symbolic link (not followed, not uploaded)", true),
+                WalkProblem.SpecialFile => ($"{path}: not a regular file (fifo, socket or device)", true),
                 WalkProblem.HardLink => ($"{path}: {item.Detail}; not uploaded", true),
                 WalkProblem.BadName => ($"{path}: {item.Detail} (not uploaded)", false),
-                WalkProblem.PathTooLong => ($"{path}: name not accepted by the server ({item.Detail}; not uploaded)", false),
+                WalkProblem.PathTooLong => ($"{path}: {item.Detail} (not entered, nothing below it can be uploaded)", false),
                 WalkProblem.UnreadableDirectory => ($"{path}: unreadable ({item.Detail})", true),
                 WalkProblem.TooDeep => ($"{path}: {item.Detail} (output limit)", true),
                 WalkProblem.TooManyEntries => ($"output has {item.Detail} (output limit max_output_files; collection stopped at {path})", true),

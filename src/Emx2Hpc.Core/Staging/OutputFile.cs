@@ -11,4 +11,11 @@ public sealed record OutputFile(string RelativePath, string FullPath, long Size,
     /// <summary>The checked, open descriptor the hash was computed from; owned by the <see cref="CollectedOutputs"/>
     /// that produced it.</summary>
     public SafeFileHandle? Content { get; init; }
+
+    /// <summary>Two collected files are the same file description whichever descriptor carries them.</summary>
+    public bool Equals(OutputFile? other) =>
+        other is not null && RelativePath == other.RelativePath && FullPath == other.FullPath && Size == other.Size
+        && Sha256 == other.Sha256 && ContentType == other.ContentType;
+
+    public override int GetHashCode() => HashCode.Combine(RelativePath, FullPath, Size, Sha256, ContentType);
 }
