@@ -2,8 +2,9 @@ using System.CommandLine;
 
 namespace Emx2Hpc.Cli.Commands;
 
-/// <summary>`once`: one cycle, for cron. Exit 1 when EMX2 was unreachable or refused us, so cron notices (the
-/// Python daemon logged the failure and exited 0); an overlapping run exits 0 with a message.</summary>
+/// <summary>`once`: one cycle, for cron. Exit 1 when EMX2 was unreachable or refused us, so cron notices
+/// (the Python daemon logged the failure and exited 0); an overlapping run exits 0 with a message, unless the lock has been held far longer than a cycle may
+/// run (a stuck worker): then it exits 1.</summary>
 internal static class OnceCommand
 {
     public static readonly Option<bool> Simulate = new("--simulate") { Description = "Use the simulated scheduler instead of Slurm" };
@@ -20,7 +21,7 @@ internal static class OnceCommand
             });
             if (session is null) return ExitCodes.Usage;
             var report = await session.InvokeCycleAsync(ct);
-            return report.Emx2Unreachable ? ExitCodes.WorkFailed : ExitCodes.Success;
+            return report.Emx2Unreachable || report.LockStuck ? ExitCodes.WorkFailed : ExitCodes.Success;
         });
         return command;
     }

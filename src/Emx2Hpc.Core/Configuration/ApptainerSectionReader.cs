@@ -5,14 +5,14 @@ namespace Emx2Hpc.Core.Configuration;
 /// <summary>Reads the <c>apptainer</c> section.</summary>
 internal static class ApptainerSectionReader
 {
-    public static ApptainerSettings Read(LoadContext ctx, MappingReader section)
+    public static ApptainerSettings Read(LoadContext ctx, MappingReader section, string stateDb)
     {
         var defaults = new ApptainerSettings();
         var bindPaths = section.StringList("bind_paths")?.Select(item => item.Value).ToImmutableArray();
         return new ApptainerSettings
         {
             BindPaths = bindPaths ?? ImmutableArray<string>.Empty,
-            TmpDir = ReadTmpDir(ctx, section) ?? defaults.TmpDir,
+            TmpDir = ReadTmpDir(ctx, section) ?? ApptainerSettings.DefaultJobsRoot(stateDb),
         };
     }
 

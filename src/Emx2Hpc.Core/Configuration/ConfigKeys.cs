@@ -9,7 +9,8 @@ internal static class ConfigKeys
         ["base_url", "worker_id", "auth_mode", "worker_secret", "shared_secret", "worker_secret_file", "shared_secret_file"];
 
     public static readonly IReadOnlyList<string> Worker =
-        ["poll_interval_seconds", "max_concurrent_jobs", "heartbeat_interval_seconds", "queue_report_interval_seconds", "state_db"];
+        ["poll_interval_seconds", "max_concurrent_jobs", "heartbeat_interval_seconds", "queue_report_interval_seconds", "state_db",
+         "job_retention_hours", "step_timeout_seconds", "cycle_timeout_seconds"];
 
     public static readonly IReadOnlyList<string> Slurm = ["default_partition", "default_account", "use_accounting", "command_timeout_seconds", "user"];
 
@@ -17,10 +18,10 @@ internal static class ConfigKeys
     [
         "processor", "profile", "sif_image", "container_entrypoint", "host_entrypoint", "partition", "account", "qos",
         "cpus", "memory", "time", "gpus", "sbatch_args", "output_residence", "log_residence",
-        "submission_timeout_seconds", "environment",
+        "submission_timeout_seconds", "environment", "max_output_bytes", "max_output_files",
     ];
 
     public static readonly IReadOnlyList<string> Apptainer = ["bind_paths", "tmp_dir"];
 
-    public static readonly IReadOnlyList<string> Staging = ["allowed_posix_roots"];
+    public static readonly IReadOnlyList<string> Staging = ["allowed_posix_roots", "max_output_bytes", "max_output_files"];
 }

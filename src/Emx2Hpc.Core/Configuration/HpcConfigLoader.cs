@@ -54,13 +54,14 @@ public static class HpcConfigLoader
         var document = MappingReader.Open(ctx, root, "", ConfigKeys.Root);
 
         var emx2 = Emx2SectionReader.Read(ctx, document.Mapping("emx2", ConfigKeys.Emx2));
+        var worker = WorkerSectionReader.Read(ctx, document.Mapping("worker", ConfigKeys.Worker), emx2.WorkerId);
         return new HpcConfig
         {
             Emx2 = emx2,
-            Worker = WorkerSectionReader.Read(ctx, document.Mapping("worker", ConfigKeys.Worker), emx2.WorkerId),
+            Worker = worker,
             Slurm = SlurmSectionReader.Read(document.Mapping("slurm", ConfigKeys.Slurm)),
             Profiles = ProfilesSectionReader.Read(ctx, document.Mapping("profiles", knownKeys: null)),
-            Apptainer = ApptainerSectionReader.Read(ctx, document.Mapping("apptainer", ConfigKeys.Apptainer)),
+            Apptainer = ApptainerSectionReader.Read(ctx, document.Mapping("apptainer", ConfigKeys.Apptainer), worker.StateDb),
             Staging = StagingSectionReader.Read(ctx, document.Mapping("staging", ConfigKeys.Staging)),
         };
     }

@@ -65,6 +65,9 @@ public static class HpcConfigValidator
         if (worker.PollIntervalSeconds < 1) yield return new("worker.poll_interval_seconds", "must be at least 1");
         if (worker.MaxConcurrentJobs < 1) yield return new("worker.max_concurrent_jobs", "must be at least 1");
         if (worker.HeartbeatIntervalSeconds < 1) yield return new("worker.heartbeat_interval_seconds", "must be at least 1");
+        if (worker.JobRetentionHours < 0) yield return new("worker.job_retention_hours", "must be 0 (remove at once) or more");
+        if (worker.StepTimeoutSeconds < 1) yield return new("worker.step_timeout_seconds", "must be at least 1");
+        if (worker.CycleTimeoutSeconds < 60) yield return new("worker.cycle_timeout_seconds", "must be at least 60");
         if (worker.QueueReportIntervalSeconds < 0)
             yield return new("worker.queue_report_interval_seconds", "must be 0 (disabled) or more");
         if (string.IsNullOrWhiteSpace(worker.StateDb) || !Path.IsPathFullyQualified(worker.StateDb))
@@ -99,5 +102,7 @@ public static class HpcConfigValidator
             if (!PathRules.IsAbsolutePosix(root) || PathRules.HasControlCharacters(root))
                 yield return new(KeyPath.Index("staging.allowed_posix_roots", i), $"allowed root '{root}' must be an absolute path");
         }
+        if (staging.MaxOutputBytes < 1) yield return new("staging.max_output_bytes", "must be at least 1 (bytes)");
+        if (staging.MaxOutputFiles < 1) yield return new("staging.max_output_files", "must be at least 1");
     }
 }

@@ -92,6 +92,14 @@ internal sealed class MappingReader
     public bool Bool(string key, bool fallback)
         => Find(key) is { } e ? ScalarReader.Boolean(_ctx, e.Value, e.Path) ?? fallback : fallback;
 
+    public long Long(string key, long fallback)
+        => Find(key) is { } e ? ScalarReader.LongInteger(_ctx, e.Value, e.Path) ?? fallback : fallback;
+
+    /// <summary>Null when the key is absent (a profile override that inherits the global value).</summary>
+    public long? OptionalLong(string key) => Find(key) is { } e ? ScalarReader.LongInteger(_ctx, e.Value, e.Path) : null;
+
+    public int? OptionalInt(string key) => Find(key) is { } e ? ScalarReader.Integer(_ctx, e.Value, e.Path) : null;
+
     public TEnum Choice<TEnum>(string key, TEnum fallback) where TEnum : struct, Enum
         => Find(key) is { } e ? ScalarReader.Choice<TEnum>(_ctx, e.Value, e.Path) ?? fallback : fallback;
 

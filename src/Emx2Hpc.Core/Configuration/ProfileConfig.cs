@@ -50,6 +50,12 @@ public sealed record ProfileConfig
     /// <summary>CLAIMED jobs not submitted within this many seconds are failed; ≤ 0 disables the check.</summary>
     public int SubmissionTimeoutSeconds { get; init; } = 300;
 
+    /// <summary>Override of <c>staging.max_output_bytes</c> for this profile; null inherits it.</summary>
+    public long? MaxOutputBytes { get; init; }
+
+    /// <summary>Override of <c>staging.max_output_files</c> for this profile; null inherits it.</summary>
+    public int? MaxOutputFiles { get; init; }
+
     /// <summary>Static environment for every job of this profile (names validated). Job-supplied variables are
     /// merged on top at submit time.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = ImmutableSortedDictionary<string, string>.Empty;

@@ -30,6 +30,8 @@ internal static class ProfileEntryReader
             OutputResidence = fields.Choice("output_residence", defaults.OutputResidence),
             LogResidence = fields.Choice("log_residence", defaults.LogResidence),
             SubmissionTimeoutSeconds = fields.Int("submission_timeout_seconds", defaults.SubmissionTimeoutSeconds),
+            MaxOutputBytes = fields.OptionalLong("max_output_bytes"),
+            MaxOutputFiles = fields.OptionalInt("max_output_files"),
             Environment = ReadEnvironment(ctx, fields),
         };
 

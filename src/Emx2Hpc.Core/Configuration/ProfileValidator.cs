@@ -19,6 +19,8 @@ internal static class ProfileValidator
         string Field(string key) => KeyPath.Child(path, key);
 
         foreach (var issue in ModeIssues(profile, path)) yield return issue;
+        if (profile.MaxOutputBytes is < 1) yield return new(Field("max_output_bytes"), "must be at least 1 (bytes)");
+        if (profile.MaxOutputFiles is < 1) yield return new(Field("max_output_files"), "must be at least 1");
 
         foreach (var (key, value) in new[]
                  {

@@ -39,6 +39,15 @@ internal static class ScalarReader
         return null;
     }
 
+    public static long? LongInteger(LoadContext ctx, YamlNode node, string path)
+    {
+        var text = Text(ctx, node, path, "an integer");
+        if (text is null) return null;
+        if (long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)) return value;
+        ctx.Error(node.Start, path, $"expected an integer, got '{text}'");
+        return null;
+    }
+
     /// <summary>Case-insensitive enum value; the error lists what is allowed.</summary>
     public static TEnum? Choice<TEnum>(LoadContext ctx, YamlNode node, string path) where TEnum : struct, Enum
     {

@@ -18,7 +18,13 @@ internal static class StagingSectionReader
             }
             roots.Add(Normalise(value));
         }
-        return new StagingSettings { AllowedPosixRoots = roots.ToImmutable() };
+        var defaults = new StagingSettings();
+        return new StagingSettings
+        {
+            AllowedPosixRoots = roots.ToImmutable(),
+            MaxOutputBytes = section.Long("max_output_bytes", defaults.MaxOutputBytes),
+            MaxOutputFiles = section.Int("max_output_files", defaults.MaxOutputFiles),
+        };
     }
 
     internal static string Normalise(string root)

@@ -8,4 +8,10 @@ public sealed record StagingSettings
 {
     /// <summary>Absolute, normalised, without trailing slash (except "/" itself). Empty means posix inputs are refused.</summary>
     public IReadOnlyList<string> AllowedPosixRoots { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <summary>Most bytes (logical sizes, sparse files in full) a job may leave in output/; a profile may override it.</summary>
+    public long MaxOutputBytes { get; init; } = Staging.OutputLimits.DefaultMaxBytes;
+
+    /// <summary>Most files and directories a job may leave in output/; a profile may override it.</summary>
+    public int MaxOutputFiles { get; init; } = Staging.OutputLimits.DefaultMaxFiles;
 }

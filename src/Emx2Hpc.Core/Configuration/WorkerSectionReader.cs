@@ -13,6 +13,9 @@ internal static class WorkerSectionReader
             MaxConcurrentJobs = section.Int("max_concurrent_jobs", defaults.MaxConcurrentJobs),
             HeartbeatIntervalSeconds = section.Int("heartbeat_interval_seconds", defaults.HeartbeatIntervalSeconds),
             QueueReportIntervalSeconds = section.Int("queue_report_interval_seconds", defaults.QueueReportIntervalSeconds),
+            JobRetentionHours = section.Int("job_retention_hours", defaults.JobRetentionHours),
+            StepTimeoutSeconds = section.Int("step_timeout_seconds", defaults.StepTimeoutSeconds),
+            CycleTimeoutSeconds = section.Int("cycle_timeout_seconds", defaults.CycleTimeoutSeconds),
             StateDb = ReadStateDb(ctx, section) ?? DefaultPaths.StateDb(workerId, ctx.Options.GetEnvironmentVariable),
         };
     }

@@ -10,6 +10,17 @@ public sealed record WorkerSettings
     /// <summary>Throttle for queue reports; 0 disables them (as in the Python daemon).</summary>
     public int QueueReportIntervalSeconds { get; init; } = 300;
 
+    /// <summary>How long a job's directory is kept after EMX2 acknowledged its final report (then removed).</summary>
+    public int JobRetentionHours { get; init; } = 72;
+
+    /// <summary>Time budget of one job's staging or result collection within a cycle; past it the step is
+    /// abandoned for this cycle (and counts as a failed attempt).</summary>
+    public int StepTimeoutSeconds { get; init; } = 1800;
+
+    /// <summary>Longest a cycle may run; it is cancelled past this. A cron run that finds the cycle lock held for
+    /// more than twice this long reports a stuck worker and exits non-zero.</summary>
+    public int CycleTimeoutSeconds { get; init; } = 3600;
+
     /// <summary>Absolute path of the SQLite state database. Defaults per worker id (see
     /// <see cref="DefaultStateDbPath"/>); code that builds a config for another worker id should set it
     /// explicitly, the loader always does.</summary>

@@ -14,6 +14,8 @@ public static class ArtifactTransfer
         if (residence == ArtifactResidence.Posix)
             await client.PutFileMetadataAsync(artifactId, file.RelativePath,
                 new FileMetadataRequest { Sha256 = file.Sha256, SizeBytes = file.Size, ContentType = file.ContentType }, ct);
+        else if (file.Content is not null)
+            await client.UploadFileAsync(artifactId, file.RelativePath, file.Content, file.FullPath, file.Sha256, file.Size, file.ContentType, progress, ct);
         else
             await client.UploadFileAsync(artifactId, file.RelativePath, file.FullPath, file.Sha256, file.Size, file.ContentType, progress, ct);
     }

@@ -6,6 +6,9 @@ public sealed record CycleReport
     /// <summary>Another cycle held the lock; nothing was done (not an error: cron overlap).</summary>
     public bool Skipped { get; init; }
     public string? SkipReason { get; init; }
+    /// <summary>Skipped because the lock has been held far longer than a cycle may run (worker.cycle_timeout_seconds):
+    /// the holder is stuck and every job on this worker has stopped moving. Cron must see a failure.</summary>
+    public bool LockStuck { get; init; }
     public bool Registered { get; init; }
     public int Claimed { get; init; }
     public int Submitted { get; init; }

@@ -61,15 +61,37 @@ public sealed class CycleRunner : IDisposable
     {
         var (cycleLock, holder) = await CycleLock.TryAcquireAsync(CycleLock.PathFor(_ctx.Store.Path), _lockWait, ct);
         using var held = cycleLock;
+        var cycleLimit = TimeSpan.FromSeconds(_ctx.Config.Worker.CycleTimeoutSeconds);
         if (cycleLock is null)
         {
             var reason = $"another cycle is running on {_ctx.Store.Path} ({holder ?? "holder unknown"})";
+            // A cycle cancels itself after cycle_timeout_seconds; one holding the lock for twice that is stuck
+            // (a hung file system, a blocked call), and every job on this worker has stopped: say so loudly.
+            if (CycleLock.HeldSince(holder) is { } since && _ctx.Now - since > 2 * cycleLimit)
+            {
+                var stuck = $"the cycle lock on {_ctx.Store.Path} has been held for {(_ctx.Now - since).TotalMinutes:0} minutes " +
+                            $"({holder}), far longer than a cycle may run ({cycleLimit.TotalMinutes:0} minutes); that process is stuck " +
+                            "and no job on this worker is progressing. Inspect or kill it";
+                _ctx.Log.Error(stuck);
+                return new CycleReport { Skipped = true, SkipReason = stuck, LockStuck = true };
+            }
             _ctx.Log.Info($"skipping this cycle: {reason}");
             return new CycleReport { Skipped = true, SkipReason = reason };
         }
         if (cycleLock.StaleHolder is not null)
             _ctx.Log.Warn($"previous cycle died without releasing its lock ({cycleLock.StaleHolder}); recovering its work");
-        var report = await _cycle.RunAsync(register, acceptWork, ct);
+        // Every step observes this token, so a cycle gives up the lock after cycle_timeout_seconds at the latest.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(cycleLimit);
+        CycleReport report;
+        try
+        {
+            report = await _cycle.RunAsync(register, acceptWork, limit.Token);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            report = new CycleReport { Errors = [$"cycle cancelled after worker.cycle_timeout_seconds ({cycleLimit.TotalSeconds:0}s)"] };
+        }
         _ctx.Log.Info(report.ToString());
         return report;
     }

@@ -23,6 +23,7 @@ public sealed class HpcCycle
     private readonly TimeoutPolicy _timeouts;
     private readonly JobFinisher _finisher;
     private readonly TaggedJobs _tagged;
+    private readonly WorkspaceRetention _retention;
 
     public HpcCycle(CycleContext ctx)
     {
@@ -39,6 +40,7 @@ public sealed class HpcCycle
         _submitter = new JobSubmitter(ctx, stager, tagged, _finisher);
         _monitor = new JobMonitor(ctx, new ProgressRelay(ctx), _finisher);
         _timeouts = new TimeoutPolicy(ctx, _finisher, retirement);
+        _retention = new WorkspaceRetention(ctx);
     }
 
     public WorkerRegistration Registration => _registration;
@@ -111,6 +113,7 @@ public sealed class HpcCycle
         await Step("timeouts", () => _timeouts.EnforceAsync(ct));
         if (ok) ok = await Step("finish", async () => report = report with { Finished = await _finisher.FinishAsync(ct) });
         if (ok) await Step("flush", async () => report = report with { ReportsDelivered = report.ReportsDelivered + await _outbox.FlushAsync(ct) });
+        await Step("retention", () => { _retention.Sweep(ct); return Task.CompletedTask; });
 
         return report with
         {

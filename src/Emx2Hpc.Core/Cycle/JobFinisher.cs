@@ -14,6 +14,11 @@ namespace Emx2Hpc.Core.Cycle;
 /// failure is retried next cycle, a permanent one turns the outcome into FAILED with the reason.</summary>
 internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher)
 {
+    /// <summary>Local failures (unreadable files, a collection over its time budget) tolerated before the job is
+    /// reported FAILED without its results: a failure that repeats on every cycle must not keep a job in flight
+    /// forever. EMX2 being unreachable does not count (nothing can be reported then anyway).</summary>
+    public const int MaxFinishAttempts = 5;
+
     /// <summary>Records the terminal outcome; the files are collected by <see cref="FinishAsync"/>.</summary>
     public void Decide(TrackedJob job, string status, string detail, bool collectOutputs)
     {
@@ -32,16 +37,37 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher)
                 await FinishOneAsync(job, ct);
                 finished++;
             }
-            catch (Exception ex) when (IsTransient(ex))
+            catch (Exception ex) when (IsTransient(ex) && !ct.IsCancellationRequested)
             {
-                ctx.Log.Warn($"publishing results of job {job.JobId} interrupted: {ex.Message}; resuming next cycle", ("job_id", job.JobId));
+                if (IsRemote(ex))
+                {
+                    ctx.Log.Warn($"publishing results of job {job.JobId} interrupted: {ex.Message}; resuming next cycle", ("job_id", job.JobId));
+                    continue;
+                }
+                var message = ex is OperationCanceledException
+                    ? $"collecting results took longer than worker.step_timeout_seconds ({ctx.Config.Worker.StepTimeoutSeconds}s)"
+                    : ex.Message;
+                var attempts = ctx.Store.RecordFinishFailure(job.JobId, JobDirectories.For(ctx.JobsRoot, job.JobId).Root, message);
+                if (attempts < MaxFinishAttempts)
+                {
+                    ctx.Log.Warn($"publishing results of job {job.JobId} failed ({attempts}/{MaxFinishAttempts}): {message}; retrying next cycle", ("job_id", job.JobId));
+                    continue;
+                }
+                ctx.Log.Error($"results of job {job.JobId} failed {attempts} times; reporting FAILED without them", null, ("job_id", job.JobId));
+                GiveUp(job, $"results could not be collected after {attempts} attempts: {message}");
+                finished++;
             }
         }
         return finished;
     }
 
-    private async Task FinishOneAsync(TrackedJob job, CancellationToken ct)
+    private async Task FinishOneAsync(TrackedJob job, CancellationToken cycle)
     {
+        // A job's results get a bounded share of the cycle: a huge or hostile output directory cannot hold the
+        // cycle lock for hours; what is cut off is retried (and, repeatedly, reported FAILED) like any failure.
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cycle);
+        budget.CancelAfter(TimeSpan.FromSeconds(ctx.Config.Worker.StepTimeoutSeconds));
+        var ct = budget.Token;
         var status = job.TerminalStatus ?? JobStatus.Failed;
         var detail = job.TerminalDetail ?? "";
         string? logId = null, outputId = null;
@@ -49,9 +75,17 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher)
         if (job.CollectOutputs && Directory.Exists(dirs.Output))
         {
             var profile = ctx.Config.FindProfile(job.Processor ?? "", job.Profile);
-            var collected = OutputCollector.Collect(dirs);
+            using var collected = await OutputCollector.CollectAsync(dirs, LimitsFor(profile), ct);
             foreach (var skipped in collected.Skipped)
                 ctx.Log.Warn($"job {job.JobId}: not uploading {skipped}", ("job_id", job.JobId));
+            if (collected.Refused.Count > 0 && status == JobStatus.Completed)
+            {
+                // The job left something it must not (a link, FIFO, device or hard link) or more than its profile
+                // allows: its result cannot be trusted or published, but its logs still explain what happened.
+                status = JobStatus.Failed;
+                detail = $"{detail}; output refused: {string.Join("; ", collected.Refused.Take(5))}" +
+                         (collected.Refused.Count > 5 ? $" (and {collected.Refused.Count - 5} more)" : "");
+            }
             try
             {
                 logId = await publisher.PublishAsync(job, ArtifactRole.Log, collected.Logs, profile?.LogResidence ?? Residence.Managed, dirs, ct);
@@ -90,7 +124,33 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher)
         });
     }
 
+    private OutputLimits LimitsFor(ProfileConfig? profile) => new()
+    {
+        MaxBytes = profile?.MaxOutputBytes ?? ctx.Config.Staging.MaxOutputBytes,
+        MaxFiles = profile?.MaxOutputFiles ?? ctx.Config.Staging.MaxOutputFiles,
+    };
+
+    /// <summary>Reports FAILED with whatever artifacts were already committed, without touching the files again.</summary>
+    private void GiveUp(TrackedJob job, string why)
+    {
+        var logId = ctx.Store.GetUpload(job.JobId, ArtifactRole.Log) is { State: UploadState.Committed } log ? log.ArtifactId : null;
+        var detail = $"{(string.IsNullOrEmpty(job.TerminalDetail) ? "" : job.TerminalDetail + "; ")}{why}";
+        if (logId is not null) detail += $"; log_artifact={logId}";
+        var body = Reports.Transition(ctx, JobStatus.Failed, detail, job.SchedulerJobId) with { LogArtifactId = logId };
+        ctx.Store.InTransaction(tx =>
+        {
+            tx.Upsert(job with { Phase = LocalPhase.Done, Emx2Status = JobStatus.Failed, TerminalStatus = JobStatus.Failed });
+            Reports.Enqueue(tx, job.JobId, ReportKind.Complete, body);
+        });
+    }
+
+    /// <summary>The failure is EMX2's or the network's, not the job's files.</summary>
+    private static bool IsRemote(Exception ex) =>
+        ex is Emx2UnavailableException or Emx2AuthenticationException or HttpRequestException
+            or TaskCanceledException { InnerException: TimeoutException };
+
     /// <summary>Worth retrying next cycle: EMX2 or the network is down, or a local I/O hiccup.</summary>
     internal static bool IsTransient(Exception ex) =>
-        ex is Emx2UnavailableException or Emx2AuthenticationException or HttpRequestException or TaskCanceledException or IOException;
+        ex is Emx2UnavailableException or Emx2AuthenticationException or HttpRequestException or OperationCanceledException or IOException
+            or UnauthorizedAccessException;
 }

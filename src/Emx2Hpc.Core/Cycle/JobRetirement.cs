@@ -13,10 +13,15 @@ internal sealed class JobRetirement(CycleContext ctx, TaggedJobs tagged)
         var job = ctx.Store.GetJob(jobId);
         var output = ctx.Store.GetUpload(jobId, ArtifactRole.Output)?.ArtifactId;
         var log = ctx.Store.GetUpload(jobId, ArtifactRole.Log)?.ArtifactId;
+        // A posix artifact's content_url points into the job's output directory, and EMX2 keeps pointing there:
+        // such a directory is never removed by retention.
+        var published = new[] { ctx.Store.GetUpload(jobId, ArtifactRole.Output), ctx.Store.GetUpload(jobId, ArtifactRole.Log) };
+        var keep = published.Any(u => u?.Residence == Protocol.ArtifactResidence.Posix);
         ctx.Store.InTransaction(tx =>
         {
             tx.Remove(jobId);
             tx.RecordFinished(jobId, finalStatus, job?.SchedulerJobId, output, log);
+            if (!keep) tx.ReleaseWorkspace(jobId, ctx.Now); // its directory is kept for worker.job_retention_hours, then removed
         });
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Emx2Hpc.Core.Emx2;
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.Core.Scheduling;
@@ -18,7 +19,12 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
     public async Task<int> SubmitPendingAsync(CancellationToken ct)
     {
         var submitted = 0;
-        foreach (var job in ctx.Store.ListJobs().Where(j => j.Phase is LocalPhase.Claimed or LocalPhase.Submitting))
+        var pending = ctx.Store.ListJobs().Where(j => j.Phase is LocalPhase.Claimed or LocalPhase.Submitting).ToList();
+        if (pending.Count == 0) return 0;
+        // Checked every cycle, not once: whoever can write the jobs root can plant links in job directories.
+        if (JobsRoot.Ensure(ctx.JobsRoot) is { } unsafeRoot)
+            throw new IOException($"not staging {pending.Count} claimed jobs: {unsafeRoot}");
+        foreach (var job in pending)
         {
             if (ct.IsCancellationRequested) break;
             try
@@ -73,14 +79,23 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
         BatchJobSpec spec;
         try
         {
-            dirs.Create();
-            await stager.StageAsync(job.JobId, claimed.Inputs, dirs, ct);
+            CreateWorkspace(job, dirs);
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            budget.CancelAfter(TimeSpan.FromSeconds(ctx.Config.Worker.StepTimeoutSeconds));
+            try
+            {
+                await stager.StageAsync(job.JobId, claimed.Inputs, dirs, budget.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new IOException($"staging took longer than worker.step_timeout_seconds ({ctx.Config.Worker.StepTimeoutSeconds}s)");
+            }
             spec = SpecBuilder.Build(ctx.Config, profile, job.JobId, dirs, JobParameters.Parse(claimed.Parameters));
             // Every scheduler builds this script; building it here (pure, no I/O) means a job that cannot be placed in
             // one safely is FAILED with the reason before the write-ahead mark, and the scheduler is never called.
             BatchScriptBuilder.Build(spec);
         }
-        catch (Exception ex) when (ex is StagingException or SchedulerException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is StagingException or SchedulerException or UnauthorizedAccessException or JobWorkspaceException)
         {
             finisher.Decide(job, JobStatus.Failed, ex.Message, collectOutputs: false);
             return false;
@@ -100,6 +115,18 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
         }
         RecordSubmitted(job, schedulerId, recovered: false);
         return true;
+    }
+
+    /// <summary>Records the intent before mkdir, so after a crash the directory is known to be ours; a directory
+    /// that exists without that record was planted and fails the job (<see cref="JobWorkspaceException"/>).</summary>
+    private void CreateWorkspace(TrackedJob job, JobDirectories dirs)
+    {
+        var recorded = ctx.Store.GetWorkspace(job.JobId);
+        if (recorded is { State: WorkspaceState.Ready }) return;
+        if (JobsRoot.Ensure(ctx.JobsRoot) is { } unsafeRoot) throw new IOException(unsafeRoot);
+        if (recorded is null) ctx.Store.SetWorkspaceState(job.JobId, dirs.Root, WorkspaceState.Creating);
+        JobWorkspace.Create(ctx.JobsRoot, job.JobId, resuming: recorded is not null);
+        ctx.Store.SetWorkspaceState(job.JobId, dirs.Root, WorkspaceState.Ready);
     }
 
     private void RecordSubmitted(TrackedJob job, string schedulerId, bool recovered)

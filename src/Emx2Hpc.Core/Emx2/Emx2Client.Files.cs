@@ -17,22 +17,36 @@ public sealed partial class Emx2Client
     /// <param name="size">The file length in bytes when it was hashed; a file that changed since is refused.</param>
     /// <param name="contentType">Passed through (the reference always sent octet-stream); null means
     /// application/octet-stream. JSON files travel as multipart so the server does not take them for metadata.</param>
-    public async Task<FileUploadResultDto> UploadFileAsync(string artifactId, string relativePath, string filePath, string sha256, long size,
-        string? contentType = null, IProgress<long>? progress = null, CancellationToken ct = default)
+    public Task<FileUploadResultDto> UploadFileAsync(string artifactId, string relativePath, string filePath, string sha256, long size,
+        string? contentType = null, IProgress<long>? progress = null, CancellationToken ct = default) =>
+        UploadAsync(artifactId, relativePath, filePath, null, sha256, size, contentType, progress, ct);
+
+    /// <summary>As <see cref="UploadFileAsync"/>, streaming from an open, already checked descriptor (files a job
+    /// wrote): the bytes sent are those of the inode that was hashed, whatever happens to its name meanwhile.</summary>
+    /// <param name="shownPath">Where the file was found, for messages only.</param>
+    public Task<FileUploadResultDto> UploadFileAsync(string artifactId, string relativePath, Microsoft.Win32.SafeHandles.SafeFileHandle content,
+        string shownPath, string sha256, long size, string? contentType = null, IProgress<long>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return UploadAsync(artifactId, relativePath, shownPath, content, sha256, size, contentType, progress, ct);
+    }
+
+    private async Task<FileUploadResultDto> UploadAsync(string artifactId, string relativePath, string filePath,
+        Microsoft.Win32.SafeHandles.SafeFileHandle? content, string sha256, long size, string? contentType, IProgress<long>? progress, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(filePath);
         if (!BodyHash.IsLowerHex64(sha256)) throw new ArgumentException("sha256 must be 64 lower-case hex characters", nameof(sha256));
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         var type = string.IsNullOrWhiteSpace(contentType) ? DefaultContentType : contentType.Trim();
         if (!MediaTypeHeaderValue.TryParse(type, out _)) throw new ArgumentException($"'{contentType}' is not a valid media type", nameof(contentType));
-        var info = new FileInfo(filePath);
-        if (!info.Exists) throw new FileNotFoundException($"cannot upload {filePath}: no such file", filePath);
-        if (info.Length != size)
-            throw new IOException($"cannot upload {filePath}: it is {info.Length} bytes but was hashed at {size}; it changed after hashing");
+        var length = content is not null ? RandomAccess.GetLength(content) : new FileInfo(filePath) is { Exists: true } info ? info.Length
+            : throw new FileNotFoundException($"cannot upload {filePath}: no such file", filePath);
+        if (length != size)
+            throw new IOException($"cannot upload {filePath}: it is {length} bytes but was hashed at {size}; it changed after hashing");
 
         var api = new ApiRequest(HttpMethod.Put, FilePathOf(artifactId, relativePath))
         {
-            Body = new FileBody(filePath, sha256, size, type),
+            Body = new FileBody(filePath, sha256, size, type, content),
             IsTransfer = true,
             UploadProgress = progress,
         };

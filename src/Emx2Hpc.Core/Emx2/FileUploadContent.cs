@@ -1,11 +1,13 @@
 using System.Net;
+using Microsoft.Win32.SafeHandles;
 
 namespace Emx2Hpc.Core.Emx2;
 
 /// <summary>Streams exactly <c>size</c> bytes of a file in 64 KiB chunks, never holding the file in memory, and
-/// reports every chunk (progress, and the transfer idle timer). The file is opened per attempt, so a retry
-/// re-reads it from the start.</summary>
-internal sealed class FileUploadContent(string filePath, long size, Action<long> onBytesSent) : HttpContent
+/// reports every chunk (progress, and the transfer idle timer). With a descriptor (<paramref name="handle"/>) the
+/// bytes are read positionally from it, so every attempt sends the inode that was checked and hashed and the path is
+/// never opened again; without one the file is opened per attempt. Either way a retry re-reads from the start.</summary>
+internal sealed class FileUploadContent(string filePath, long size, Action<long> onBytesSent, SafeFileHandle? handle = null) : HttpContent
 {
     private const int ChunkSize = 64 * 1024;
 
@@ -14,6 +16,11 @@ internal sealed class FileUploadContent(string filePath, long size, Action<long>
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
+        if (handle is not null)
+        {
+            await SendFromDescriptorAsync(handle, stream, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         FileStream file;
         try
         {
@@ -45,6 +52,30 @@ internal sealed class FileUploadContent(string filePath, long size, Action<long>
                 sent += read;
                 onBytesSent(sent);
             }
+        }
+    }
+
+    private async Task SendFromDescriptorAsync(SafeFileHandle content, Stream stream, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[ChunkSize];
+        long sent = 0;
+        while (sent < size)
+        {
+            int read;
+            try
+            {
+                read = await RandomAccess.ReadAsync(content, buffer.AsMemory(0, (int)Math.Min(ChunkSize, size - sent)), sent, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                throw new LocalFileException(ex);
+            }
+            if (read == 0)
+                throw new LocalFileException(new IOException($"{filePath} ended after {sent} of {size} bytes; it changed after it was hashed"));
+            await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            sent += read;
+            onBytesSent(sent);
         }
     }
 

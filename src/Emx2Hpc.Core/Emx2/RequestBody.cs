@@ -43,7 +43,8 @@ internal sealed class JsonBody : RequestBody
 
 /// <summary>A file streamed from disk. Signed with its precomputed SHA-256, which also goes in Content-SHA256
 /// so the server can verify the bytes it stored.</summary>
-internal sealed class FileBody(string filePath, string sha256, long size, string contentType) : RequestBody
+internal sealed class FileBody(string filePath, string sha256, long size, string contentType, Microsoft.Win32.SafeHandles.SafeFileHandle? handle = null)
+    : RequestBody
 {
     public override string Hash => sha256;
     public override string? ContentSha256 => sha256;
@@ -55,7 +56,7 @@ internal sealed class FileBody(string filePath, string sha256, long size, string
 
     public override HttpContent CreateContent(Action<long> onBytesSent)
     {
-        var file = new FileUploadContent(filePath, size, onBytesSent);
+        var file = new FileUploadContent(filePath, size, onBytesSent, handle);
         if (!NeedsMultipart)
         {
             file.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);

@@ -1,3 +1,4 @@
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Cycle;
 using Emx2Hpc.Core.Diagnostics;
 using Emx2Hpc.Core.Emx2;

@@ -1,8 +1,8 @@
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Cycle;
 using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
-using Emx2Hpc.Core.Scheduling;
 using Emx2Hpc.Core.Staging;
 
 namespace Emx2Hpc.Core.Operations;
@@ -23,7 +23,9 @@ internal static class ArtifactSender
         // roots, so registering one from elsewhere would create an artifact no job could use.
         if (residence == ArtifactResidence.Posix && !allowedPosixRoots.Any(r => PathSafety.IsSameOrInside(r, RealPath.Resolve(full))))
             throw new ArgumentException($"{full} is not under staging.allowed_posix_roots ({(allowedPosixRoots.Count == 0 ? "none configured" : string.Join(", ", allowedPosixRoots))})");
-        var (files, root) = Collect(full);
+        using var collected = await CollectAsync(full, ct);
+        var files = collected.Outputs;
+        var root = File.Exists(full) ? Path.GetDirectoryName(full)! : full;
         if (files.Count == 0) throw new ArgumentException($"{full} contains no files that can be sent");
 
         var created = await client.CreateArtifactAsync(new CreateArtifactRequest
@@ -52,19 +54,38 @@ internal static class ArtifactSender
         return await ArtifactTransfer.CommitAsync(client, created.Id, residence, files, ct);
     }
 
-    private static (IReadOnlyList<OutputFile> Files, string Root) Collect(string full)
+    /// <summary>The same descriptor-based walk as job outputs (links and special files refused, never followed); the
+    /// upload streams from the descriptors it returns. A single file is opened the same way, from its directory.</summary>
+    private static async Task<CollectedOutputs> CollectAsync(string full, CancellationToken ct)
     {
+        var unlimited = new OutputLimits { MaxBytes = long.MaxValue, MaxFiles = int.MaxValue };
         if (File.Exists(full))
         {
-            var (sha, size) = FileHasher.Hash(full);
+            using var parent = DirectoryHandle.Open(Path.GetDirectoryName(full)!, followLinks: true);
             var name = Path.GetFileName(full);
-            return ([new OutputFile(name, full, size, sha, ContentTypes.Guess(name))], Path.GetDirectoryName(full)!);
+            var handle = parent.OpenFileForReading(name);
+            try
+            {
+                var status = DirectoryHandle.Status(handle, full);
+                if (status.Kind != FileKind.Regular) throw new ArgumentException($"{full} is a {status.TypeName}, not a regular file");
+                var (sha, size) = await ContentHash.OfAsync(handle, ct);
+                return new CollectedOutputs([new OutputFile(name, full, size, sha, ContentTypes.Guess(name)) { Content = handle }], [], []);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
         }
         if (!Directory.Exists(full)) throw new FileNotFoundException($"no such file or directory: {full}", full);
-        var collected = OutputCollector.Collect(new JobDirectories(full, full, full, full));
+        using var root = DirectoryHandle.Open(full, followLinks: true);
+        var collected = await OutputCollector.CollectTreeAsync(root, unlimited, ct);
         if (collected.Skipped.Count > 0)
+        {
+            collected.Dispose();
             throw new ArgumentException($"{full} has entries that cannot be sent: {string.Join("; ", collected.Skipped.Take(5))}");
-        return (collected.Outputs.Concat(collected.Logs).OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList(), full);
+        }
+        return collected;
     }
 
     /// <summary>Reports on the calling thread, unlike Progress&lt;T&gt; which posts to a synchronization context.</summary>

@@ -20,25 +20,6 @@ public sealed record BatchJobSpec
     public string ParametersJson { get; init; } = "{}";
 }
 
-/// <summary>Per-job directories under the configured jobs root. Root/input|output|work plus the script.</summary>
-public sealed record JobDirectories(string Root, string Input, string Output, string Work)
-{
-    public string ScriptPath => Path.Combine(Root, "job.sbatch");
-
-    public static JobDirectories For(string jobsRoot, string emx2JobId)
-    {
-        var root = Path.Combine(jobsRoot, emx2JobId);
-        return new JobDirectories(root, Path.Combine(root, "input"), Path.Combine(root, "output"), Path.Combine(root, "work"));
-    }
-
-    public void Create()
-    {
-        Directory.CreateDirectory(Input);
-        Directory.CreateDirectory(Output);
-        Directory.CreateDirectory(Work);
-    }
-}
-
 public enum ExecutionMode { Host, Apptainer }
 
 /// <summary>What runs: a host entrypoint, or a container entrypoint inside an Apptainer image.</summary>

@@ -1,3 +1,4 @@
+using Emx2Hpc.Core.FileSystem;
 namespace Emx2Hpc.Core.Staging;
 
 internal enum TreeEntryKind { File, Symlink, Special, Unreadable, BadName }

@@ -1,120 +1,161 @@
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Scheduling;
 
 namespace Emx2Hpc.Core.Staging;
 
 /// <summary>Walks a finished job's output directory and prepares what to upload. The directory is written by the
-/// workload, i.e. by an EMX2 user: links are never followed (a link to /etc/passwd or to a staged input must not
-/// be uploaded), special files are never opened (a FIFO would block), and names the server would refuse are
-/// reported instead of failing the whole upload half-way.</summary>
+/// workload, i.e. by an EMX2 user, so it is walked by descriptor (see <see cref="SafeTreeWalker"/>): links are
+/// never followed, FIFOs and devices never opened, hard links refused, and every file is hashed — and later
+/// uploaded — from the one descriptor that was checked. Such entries, and exceeding the output limits, are
+/// <see cref="CollectedOutputs.Refused"/> (the job fails with the reason); names the server would refuse and
+/// temporary files are only skipped. Log files (top-level Slurm/container captures) are collected first and on
+/// their own, so a job over its limits still gets its logs uploaded.</summary>
 public static class OutputCollector
 {
     private const string TemporarySuffix = ".part";
 
-    private sealed record Candidate(string RelativePath, string FullPath, bool IsLog);
+    public static CollectedOutputs Collect(JobDirectories dirs, OutputLimits? limits = null, CancellationToken ct = default) =>
+        CollectAsync(dirs, limits, ct).GetAwaiter().GetResult();
 
-    public static CollectedOutputs Collect(JobDirectories dirs)
+    public static Task<CollectedOutputs> CollectAsync(JobDirectories dirs, CancellationToken ct) => CollectAsync(dirs, null, ct);
+
+    public static async Task<CollectedOutputs> CollectAsync(JobDirectories dirs, OutputLimits? limits = null, CancellationToken ct = default)
     {
-        var (candidates, skipped) = Survey(dirs.Output);
-        var files = new List<(Candidate, OutputFile?)>(candidates.Count);
-        foreach (var candidate in candidates)
-            files.Add((candidate, Hashed(candidate, skipped, () => FileHasher.Hash(candidate.FullPath))));
-        return Assemble(files, skipped);
-    }
-
-    public static async Task<CollectedOutputs> CollectAsync(JobDirectories dirs, CancellationToken ct = default)
-    {
-        var (candidates, skipped) = Survey(dirs.Output);
-        var files = new List<(Candidate, OutputFile?)>(candidates.Count);
-        foreach (var candidate in candidates)
-        {
-            (string, long)? hash = null;
-            try
-            {
-                hash = await FileHasher.HashAsync(candidate.FullPath, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                skipped.Add($"{Shown(candidate.RelativePath)}: unreadable ({e.Message})");
-            }
-            files.Add((candidate, hash is { } h ? ToFile(candidate, h) : null));
-        }
-        return Assemble(files, skipped);
-    }
-
-    private static (List<Candidate>, List<string>) Survey(string outputDirectory)
-    {
-        var candidates = new List<Candidate>();
-        var skipped = new List<string>();
-        switch (FileKindProbe.Of(outputDirectory))
-        {
-            case FileKind.Directory:
-                break;
-            case FileKind.Missing:
-                return (candidates, skipped);
-            default:
-                // A host-mode workload can replace output/ itself with a link to, say, its home directory.
-                skipped.Add("./: the output directory is not a real directory (not followed, nothing uploaded)");
-                return (candidates, skipped);
-        }
-
-        foreach (var entry in FileTreeWalker.Walk(outputDirectory))
-        {
-            var path = entry.RelativePath;
-            switch (entry.Kind)
-            {
-                case TreeEntryKind.Symlink:
-                    skipped.Add($"{Shown(path)}: symbolic link (not followed, not uploaded)");
-                    continue;
-                case TreeEntryKind.Special:
-                    skipped.Add($"{Shown(path)}: not a regular file (fifo, socket or device)");
-                    continue;
-                case TreeEntryKind.BadName:
-                    skipped.Add($"{Shown(path)}: {entry.Problem} (not uploaded)");
-                    continue;
-                case TreeEntryKind.Unreadable:
-                    skipped.Add($"{(path.Length == 0 ? "." : Shown(path))}/: unreadable directory ({entry.Problem})");
-                    continue;
-            }
-            if (path == ProgressReader.FileName) continue; // worker plumbing, never an output
-            if (path.EndsWith(TemporarySuffix, StringComparison.Ordinal))
-            {
-                skipped.Add($"{Shown(path)}: temporary file");
-                continue;
-            }
-            var problem = PathSafety.LocalPathProblem(path);
-            if (problem is not null)
-            {
-                skipped.Add($"{Shown(path)}: name not accepted by the server ({problem})");
-                continue;
-            }
-            candidates.Add(new Candidate(path, entry.FullPath, OutputClassifier.IsLog(path)));
-        }
-        return (candidates, skipped);
-    }
-
-    private static OutputFile? Hashed(Candidate candidate, List<string> skipped, Func<(string, long)> hash)
-    {
+        DirectoryHandle output;
         try
         {
-            return ToFile(candidate, hash());
+            using var job = DirectoryHandle.Open(dirs.Root);
+            output = job.OpenDirectory(Path.GetFileName(dirs.Output));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (FileSystemException e) when (e.Errno == Libc.ENOENT)
         {
-            skipped.Add($"{Shown(candidate.RelativePath)}: unreadable ({e.Message})");
-            return null;
+            return new CollectedOutputs([], [], []);
         }
+        catch (FileSystemException e) when (e.Errno is Libc.ELOOP or Libc.ENOTDIR)
+        {
+            // A host-mode workload can replace output/ itself with a link to, say, its home directory.
+            const string note = "./: the output directory is not a real directory (not followed, nothing uploaded)";
+            return new CollectedOutputs([], [], [note]) { Refused = [note] };
+        }
+        using (output)
+            return await CollectAsync(output, dirs.Output, limits ?? OutputLimits.Default, classifyLogs: true, ct).ConfigureAwait(false);
     }
 
-    private static OutputFile ToFile(Candidate candidate, (string Sha256, long Size) hash) =>
-        new(candidate.RelativePath, candidate.FullPath, hash.Size, hash.Sha256, ContentTypes.Guess(candidate.RelativePath));
+    /// <summary>Collects any directory the same way (Send-HpcArtifact): every file goes to Outputs.</summary>
+    public static Task<CollectedOutputs> CollectTreeAsync(DirectoryHandle root, OutputLimits limits, CancellationToken ct) =>
+        CollectAsync(root, root.DisplayPath, limits, classifyLogs: false, ct);
 
-    private static CollectedOutputs Assemble(List<(Candidate Candidate, OutputFile? File)> files, List<string> skipped)
+    private static async Task<CollectedOutputs> CollectAsync(DirectoryHandle root, string rootPath, OutputLimits limits, bool classifyLogs,
+        CancellationToken ct)
     {
-        var ordered = files.Where(f => f.File is not null).OrderBy(f => f.Candidate.RelativePath, StringComparer.Ordinal).ToList();
+        var skipped = new List<string>();
+        var refused = new List<string>();
+        var logs = new List<OutputFile>();
+        var outputs = new List<OutputFile>();
+        try
+        {
+            if (classifyLogs)
+            {
+                // Logs: top-level names only, each bounded by the byte limit on its own.
+                var logLimits = new WalkLimits { MaxDepth = 0, MaxBytes = long.MaxValue, SkipTopLevel = name => !OutputClassifier.IsLog(name) };
+                foreach (var item in SafeTreeWalker.Walk(root, logLimits, ct))
+                {
+                    if (item.Handle is not null && item.Status.Size > limits.MaxBytes)
+                    {
+                        item.Handle.Dispose();
+                        Note(item with { Handle = null, Problem = WalkProblem.TooLarge, Detail = $"log file larger than {limits.MaxBytes} bytes" });
+                        continue;
+                    }
+                    if (item.Problem == WalkProblem.TooDeep) continue; // a directory named like a log: not a log
+                    await Accept(item, logs).ConfigureAwait(false);
+                }
+            }
+
+            var walkLimits = new WalkLimits
+            {
+                MaxDepth = OutputLimits.MaxDepth, MaxEntries = limits.MaxFiles, MaxBytes = limits.MaxBytes,
+                SkipTopLevel = classifyLogs ? OutputClassifier.IsLog : null,
+            };
+            foreach (var item in SafeTreeWalker.Walk(root, walkLimits, ct))
+            {
+                if (item.Handle is null)
+                {
+                    Note(item);
+                    continue;
+                }
+                var path = item.RelativePath;
+                if (classifyLogs && path == ProgressReader.FileName)
+                {
+                    item.Handle.Dispose(); // worker plumbing, never an output
+                    continue;
+                }
+                if (path.EndsWith(TemporarySuffix, StringComparison.Ordinal))
+                {
+                    item.Handle.Dispose();
+                    skipped.Add($"{Shown(path)}: temporary file");
+                    continue;
+                }
+                var problem = PathSafety.LocalPathProblem(path);
+                if (problem is not null)
+                {
+                    item.Handle.Dispose();
+                    skipped.Add($"{Shown(path)}: name not accepted by the server ({problem})");
+                    continue;
+                }
+                await Accept(item, outputs).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            foreach (var file in outputs.Concat(logs)) file.Content?.Dispose();
+            throw;
+        }
         return new CollectedOutputs(
-            ordered.Where(f => !f.Candidate.IsLog).Select(f => f.File!).ToList(),
-            ordered.Where(f => f.Candidate.IsLog).Select(f => f.File!).ToList(),
-            skipped);
+            outputs.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList(),
+            logs.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList(),
+            skipped) { Refused = refused };
+
+        async Task Accept(WalkItem item, List<OutputFile> into)
+        {
+            if (item.Handle is null)
+            {
+                Note(item);
+                return;
+            }
+            try
+            {
+                var (sha, size) = await ContentHash.OfAsync(item.Handle, ct).ConfigureAwait(false);
+                into.Add(new OutputFile(item.RelativePath, Path.Join(rootPath, item.RelativePath), size, sha, ContentTypes.Guess(item.RelativePath))
+                {
+                    Content = item.Handle,
+                });
+            }
+            catch
+            {
+                item.Handle.Dispose();
+                throw;
+            }
+        }
+
+        void Note(WalkItem item)
+        {
+            var path = item.RelativePath.Length == 0 ? "." : Shown(item.RelativePath);
+            var (line, fatal) = item.Problem switch
+            {
+                WalkProblem.SymbolicLink => ($"{path}: symbolic link (not followed, not uploaded)", true),
+                WalkProblem.SpecialFile => ($"{path}: not a regular file (fifo, socket or device)", true),
+                WalkProblem.HardLink => ($"{path}: {item.Detail}; not uploaded", true),
+                WalkProblem.BadName => ($"{path}: {item.Detail} (not uploaded)", false),
+                WalkProblem.PathTooLong => ($"{path}: {item.Detail} (not entered, nothing below it can be uploaded)", false),
+                WalkProblem.UnreadableDirectory => ($"{path}: unreadable ({item.Detail})", true),
+                WalkProblem.TooDeep => ($"{path}: {item.Detail} (output limit)", true),
+                WalkProblem.TooManyEntries => ($"output has {item.Detail} (output limit max_output_files; collection stopped at {path})", true),
+                WalkProblem.TooLarge => ($"{path}: {item.Detail} (output limit max_output_bytes)", true),
+                _ => ($"{path}: {item.Detail}", true),
+            };
+            skipped.Add(line);
+            if (fatal) refused.Add(line);
+        }
     }
 
     private static string Shown(string path) => PathSafety.Describe(path, 200);

@@ -1,3 +1,4 @@
+using Emx2Hpc.Core.FileSystem;
 using System.Text;
 
 namespace Emx2Hpc.Core.Staging;

@@ -1,3 +1,4 @@
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Protocol;
 
 namespace Emx2Hpc.Core.Staging;

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Emx2Hpc.Core.FileSystem;
+using Microsoft.Win32.SafeHandles;
 using Emx2Hpc.Core.Scheduling;
 
 namespace Emx2Hpc.Core.Staging;
@@ -20,36 +22,60 @@ public static class ProgressReader
 
     private const byte NewLine = (byte)'\n';
 
-    /// <summary>Reads <c>output/.hpc_progress.jsonl</c>. An output directory that is not a real directory (a host-mode
-    /// workload can replace it with a link to anywhere) reads as "no progress", as OutputCollector treats it.</summary>
+    /// <summary>Reads <c>output/.hpc_progress.jsonl</c>, reached by descriptor from the job directory: an output
+    /// directory that is not a real directory (a host-mode workload can replace it with a link to anywhere) reads as
+    /// "no progress", as OutputCollector treats it.</summary>
     public static ProgressReadResult Read(JobDirectories dirs, long offset)
     {
         try
         {
-            if (FileKindProbe.Of(dirs.Output) != FileKind.Directory) return new ProgressReadResult(null, 0);
+            using var job = DirectoryHandle.Open(dirs.Root);
+            using var output = job.OpenDirectory(Path.GetFileName(dirs.Output));
+            return ReadFrom(output, FileName, offset);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new ProgressReadResult(null, Math.Max(offset, 0));
+            return e is FileSystemException { WasLink: true } or FileSystemException { Errno: Libc.ENOTDIR }
+                ? new ProgressReadResult(null, 0)
+                : new ProgressReadResult(null, Math.Max(offset, 0));
         }
-        return ReadFile(Path.Join(dirs.Output, FileName), offset);
     }
 
-    /// <param name="path">The progress file. Anything but a regular file (missing, a directory, a link the
-    /// workload planted, a FIFO that would block) reads as "no progress" with offset 0.</param>
+    /// <param name="path">The progress file. Anything but a regular file with one link (missing, a directory, a
+    /// link the workload planted, a FIFO, a hard link to somebody else's file) reads as "no progress" with offset
+    /// 0. The open never blocks: O_NONBLOCK makes a FIFO open return at once, and it is refused by fstat.</param>
     /// <param name="offset">What the previous call returned (0 the first time). An offset beyond the end means the
     /// file was truncated or replaced: reading starts over.</param>
     public static ProgressReadResult ReadFile(string path, long offset)
     {
         try
         {
-            if (FileKindProbe.Of(path) != FileKind.Regular) return new ProgressReadResult(null, 0);
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
-            return ReadNew(stream, offset);
+            using var directory = DirectoryHandle.Open(Path.GetDirectoryName(Path.GetFullPath(path))!, followLinks: true);
+            return ReadFrom(directory, Path.GetFileName(path), offset);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return new ProgressReadResult(null, Math.Max(offset, 0)); // try again next cycle
+        }
+    }
+
+    private static ProgressReadResult ReadFrom(DirectoryHandle directory, string name, long offset)
+    {
+        SafeFileHandle handle;
+        try
+        {
+            handle = directory.OpenFileForReading(name);
+        }
+        catch (FileSystemException e) when (e.Errno is Libc.ENOENT or Libc.ELOOP)
+        {
+            return new ProgressReadResult(null, 0);
+        }
+        using (handle)
+        {
+            var status = DirectoryHandle.Status(handle);
+            if (status.Kind != FileKind.Regular || status.LinkCount > 1) return new ProgressReadResult(null, 0);
+            using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 1);
+            return ReadNew(stream, offset);
         }
     }
 

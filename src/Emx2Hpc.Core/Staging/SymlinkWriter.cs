@@ -1,3 +1,4 @@
+using Emx2Hpc.Core.FileSystem;
 namespace Emx2Hpc.Core.Staging;
 
 /// <summary>Creates the links staging exposes in input/. Idempotent because staging is retried after crashes: the

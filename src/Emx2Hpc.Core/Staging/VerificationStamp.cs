@@ -1,3 +1,4 @@
+using Emx2Hpc.Core.FileSystem;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

@@ -54,6 +54,15 @@ public sealed class CycleLock : IDisposable
         }
     }
 
+    /// <summary>When the holder named in <paramref name="holder"/> (a record as returned on refusal) took the lock;
+    /// null when the record does not say.</summary>
+    public static DateTimeOffset? HeldSince(string? holder)
+    {
+        var part = holder?.Split(' ').FirstOrDefault(p => p.StartsWith("since=", StringComparison.Ordinal));
+        return part is not null && DateTimeOffset.TryParse(part[6..], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var since)
+            ? since : null;
+    }
+
     private static string OwnerPath(string lockPath) => lockPath + ".owner";
 
     private static string? ReadHolder(string lockPath)

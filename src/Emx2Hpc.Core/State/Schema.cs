@@ -45,6 +45,15 @@ internal static class Schema
             job_id TEXT PRIMARY KEY, final_status TEXT NOT NULL, scheduler_job_id TEXT,
             output_artifact_id TEXT, log_artifact_id TEXT, finished_utc TEXT NOT NULL);
         """,
+        // v2: job workspaces (exclusive creation, retention) and bounded result collection.
+        """
+        CREATE TABLE job_workspaces (
+            job_id TEXT PRIMARY KEY,
+            path TEXT NOT NULL,
+            state TEXT NOT NULL,
+            finish_attempts INTEGER NOT NULL DEFAULT 0, last_finish_error TEXT,
+            created_utc TEXT NOT NULL, released_utc TEXT);
+        """,
     ];
 
     public static int Current => Migrations.Count;

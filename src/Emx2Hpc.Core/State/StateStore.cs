@@ -1,5 +1,6 @@
 using System.Globalization;
 using Emx2Hpc.Core.Diagnostics;
+using Emx2Hpc.Core.FileSystem;
 using Microsoft.Data.Sqlite;
 
 namespace Emx2Hpc.Core.State;
@@ -29,8 +30,8 @@ public sealed partial class StateStore : IDisposable
         log ??= HpcLog.Null;
         if (Interlocked.Exchange(ref _sqliteInitialised, 1) == 0) SQLitePCL.Batteries_V2.Init();
         var full = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         var existed = File.Exists(full) && new FileInfo(full).Length > 0;
+        PrivateFiles.PrepareDatabase(full);
         string? quarantined = null;
         try
         {
@@ -213,4 +214,6 @@ public sealed class StateTransaction
     public void Remove(string jobId) => Store.RemoveJob(jobId, Tx);
     public void RecordFinished(string jobId, string finalStatus, string? schedulerJobId, string? outputArtifactId, string? logArtifactId) =>
         Store.RecordFinished(jobId, finalStatus, schedulerJobId, outputArtifactId, logArtifactId, Tx);
+    /// <summary>Starts the retention clock of the job's directory (it is removed once the retention has passed).</summary>
+    public void ReleaseWorkspace(string jobId, DateTimeOffset now) => Store.ReleaseWorkspace(jobId, now, Tx);
 }

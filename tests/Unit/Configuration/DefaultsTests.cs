@@ -30,7 +30,10 @@ public class DefaultsTests
         Assert.Null(config.Slurm.DefaultAccount);
         Assert.Empty(config.Profiles);
         Assert.Empty(config.Apptainer.BindPaths);
-        Assert.Equal("/tmp/emx2-hpc", config.Apptainer.TmpDir);
+        // The jobs root lives next to the state database (owned, private), no longer in a shared /tmp.
+        Assert.Equal("/home/tester/.local/state/emx2-hpc/hpc-daemon-01/jobs", config.Apptainer.TmpDir);
+        Assert.Equal(72, config.Worker.JobRetentionHours);
+        Assert.Equal(Emx2Hpc.Core.Staging.OutputLimits.DefaultMaxFiles, config.Staging.MaxOutputFiles);
         Assert.Empty(config.Staging.AllowedPosixRoots);
         Assert.Equal(Source, config.SourcePath);
     }

@@ -155,9 +155,12 @@ public sealed class CycleEndToEndTests
 
         for (var i = 0; i < 3 && !JobStatus.IsTerminal(h.Job(jobId).Status); i++) await h.CycleAsync();
 
+        // A job that leaves links in output/ is FAILED with the reason (it tried to get something it does not own
+        // published); nothing of its output is published, its real log still is.
         var job = h.Job(jobId);
-        Assert.True(job.Status == JobStatus.Completed, $"job is {job.Status}: {h.LastDetail(jobId)}\n{h.LogText}");
-        Assert.Equal(["result.txt"], h.Emulator.Server.ListFiles(job.OutputArtifactId!).Select(f => f.Path));
+        Assert.True(job.Status == JobStatus.Failed, $"job is {job.Status}: {h.LastDetail(jobId)}\n{h.LogText}");
+        Assert.Contains("passwd: symbolic link", h.LastDetail(jobId));
+        Assert.Null(job.OutputArtifactId);
         Assert.Equal(["slurm-1000.out"], h.Emulator.Server.ListFiles(job.LogArtifactId!).Select(f => f.Path));
         Assert.DoesNotContain(HostileRoot.CanaryText, h.AllUploadedText());
         Assert.Contains("passwd: symbolic link", h.LogText.ToString());

@@ -67,7 +67,7 @@ internal sealed class CycleHarness : IAsyncDisposable
         };
         HpcConfigValidator.ThrowIfInvalid(config);
         Directory.CreateDirectory(root.Combine("data"));
-        Directory.CreateDirectory(config.Apptainer.TmpDir);
+        Emx2Hpc.Core.FileSystem.PrivateFiles.CreateDirectory(config.Apptainer.TmpDir); // an owned, private jobs root
         return new CycleHarness(root, emulator, config, scheduler ?? new RecordingScheduler(), jsonLogs, level);
     }
 

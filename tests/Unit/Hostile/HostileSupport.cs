@@ -1,3 +1,4 @@
+using Emx2Hpc.Core.FileSystem;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.InteropServices;

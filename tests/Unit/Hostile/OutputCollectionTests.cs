@@ -1,3 +1,4 @@
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Scheduling;
 using Emx2Hpc.Core.Staging;
 using Xunit;

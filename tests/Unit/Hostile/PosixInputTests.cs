@@ -1,3 +1,4 @@
+using Emx2Hpc.Core.FileSystem;
 using System.Text.Json;
 using Emx2Hpc.Core.Diagnostics;
 using Emx2Hpc.Core.Scheduling;

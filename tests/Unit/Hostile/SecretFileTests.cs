@@ -1,3 +1,4 @@
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Configuration;
 using Xunit;
 
@@ -111,7 +112,7 @@ public sealed class SecretFileTests : IDisposable
     {
         try
         {
-            return Emx2Hpc.Core.Staging.RealPath.Resolve(path);
+            return Emx2Hpc.Core.FileSystem.RealPath.Resolve(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Emx2Hpc.Core.Scheduling.Simulated;
 
 /// <summary>Lists what a job was given: every regular file under the input directory with size and SHA-256.
@@ -30,9 +28,5 @@ internal static class InputListing
         }
     }
 
-    private static string Sha256(FileInfo file)
-    {
-        using var stream = file.OpenRead();
-        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
-    }
+    private static string Sha256(FileInfo file) => Emx2Hpc.Core.FileSystem.ContentHash.OfTrustedFile(file.FullName).Sha256;
 }

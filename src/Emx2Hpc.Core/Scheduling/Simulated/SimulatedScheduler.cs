@@ -37,7 +37,7 @@ public sealed class SimulatedScheduler : IScheduler
         var script = BatchScriptBuilder.Build(spec);
         var plan = SimulationPlan.FromParametersJson(spec.ParametersJson);
         spec.Directories.Create();
-        BatchScriptFile.Write(spec.Directories.ScriptPath, script);
+        BatchScriptFile.Write(spec.Directories, script);
 
         using var _ = await StateDirectoryLock.AcquireAsync(_options.StateDirectory, _options.LockTimeout, ct).ConfigureAwait(false);
         string id;

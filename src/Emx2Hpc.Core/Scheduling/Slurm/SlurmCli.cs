@@ -34,7 +34,7 @@ public sealed class SlurmCli : IScheduler
     {
         var script = BatchScriptBuilder.Build(spec);
         spec.Directories.Create();
-        BatchScriptFile.Write(spec.Directories.ScriptPath, script);
+        BatchScriptFile.Write(spec.Directories, script);
 
         var result = await RunAsync(_options.Sbatch, ["--parsable", spec.Directories.ScriptPath], ct).ConfigureAwait(false);
         if (result.ExitCode != 0)

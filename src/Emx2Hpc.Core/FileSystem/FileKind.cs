@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Emx2Hpc.Core.Staging;
+namespace Emx2Hpc.Core.FileSystem;
 
 /// <summary>What a directory entry is, without following it if it is a symbolic link.</summary>
 public enum FileKind { Missing, Regular, Directory, Symlink, Special }

@@ -1,4 +1,4 @@
-namespace Emx2Hpc.Core.Staging;
+namespace Emx2Hpc.Core.FileSystem;
 
 /// <summary>realpath(3): the canonical absolute path with every symbolic link in every component resolved.
 /// Directory.ResolveLinkTarget only follows the last component, so "/allowed/dir-link/file" with dir-link pointing
