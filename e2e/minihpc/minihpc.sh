@@ -69,7 +69,7 @@ pid_alive() { [[ -s $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 ns_exists() { [[ -e /run/netns/$1 ]]; }
 
-in_head() { ip netns exec "$NS_HEAD" "$@"; }
+in_head() { in_ns "$NS_HEAD" "$@"; }
 
 # --- preconditions ---------------------------------------------------------------------------------
 
@@ -305,6 +305,9 @@ SlurmctldTimeout=60
 InactiveLimit=0
 # Batch jobs on a failed node go back to the queue (this is also Slurm's default).
 JobRequeue=1
+# A requeued job may start again only after the job credential lifetime (default 120 s): 10 s keeps the
+# node-failure scenario short.
+AuthInfo=cred_expire=10
 OverTimeLimit=0
 KillWait=5
 MinJobAge=30
@@ -338,16 +341,23 @@ FLUSH PRIVILEGES;
 EOF
 }
 
-# Runs CMD as a machine of this cluster: in namespace NS (network), with hostname NAME (its own UTS namespace)
-# and the cluster's hosts and nsswitch.conf bind-mounted over /etc (its own mount namespace). nsenter, not
-# `ip netns exec`: that remounts /sys, which hides the host's /sys/fs/cgroup that slurmd insists on finding.
+# Runs CMD inside namespace NS (network) with the cluster's hosts and nsswitch.conf bind-mounted over /etc
+# (its own mount namespace). nsenter + unshare rather than `ip netns exec`: that remounts /sys, which hides the
+# host's /sys/fs/cgroup that slurmd insists on finding (also when a test run under --exec restarts a node).
+in_ns() {
+    local ns=$1
+    shift
+    nsenter --net="/run/netns/$ns" unshare --mount --propagation private sh -c '
+        mount --bind "/etc/netns/$1/hosts" /etc/hosts &&
+        mount --bind "/etc/netns/$1/nsswitch.conf" /etc/nsswitch.conf &&
+        shift && exec "$@"' sh "$ns" "$@"
+}
+
+# Runs a daemon as machine NAME of this cluster: in_ns plus its own hostname (UTS namespace), detached.
 run_as_machine() {
     local ns=$1 name=$2
     shift 2
-    nsenter --net="/run/netns/$ns" unshare --uts --mount --propagation private sh -c '
-        mount --bind "/etc/netns/$1/hosts" /etc/hosts &&
-        mount --bind "/etc/netns/$1/nsswitch.conf" /etc/nsswitch.conf &&
-        hostname "$2" && shift 2 && exec "$@"' sh "$ns" "$name" "$@" </dev/null >/dev/null 2>&1 9>&-
+    in_ns "$ns" unshare --uts sh -c 'hostname "$1" && shift && exec "$@"' sh "$name" "$@" </dev/null >/dev/null 2>&1 9>&-
 }
 
 start_on_head() { run_as_machine "$NS_HEAD" head "$@"; }
@@ -509,7 +519,8 @@ main() {
         --exec)
             shift
             [[ $# -ge 1 ]] || die "--exec needs a command"
-            exec ip netns exec "$NS_HEAD" env SLURM_CONF="$SLURM_CONF" "$@"
+            ns_exists "$NS_HEAD" || die "the mini cluster is not up (run $0 --up)"
+            in_ns "$NS_HEAD" "$@"
             ;;
         --kill-node)
             [[ $# -eq 2 && " ${NODES[*]} " == *" $2 "* ]] || die "--kill-node needs one of: ${NODES[*]}"
