@@ -449,15 +449,16 @@ kill_namespace() {
 }
 
 stop_pidfile() {
-    local name=$1 file=$2 i
-    pid_alive "$file" || return 0
+    local name=$1 file=$2 pid i
+    pid=$(cat "$file" 2>/dev/null || true)
+    [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 0
     log "stopping $name"
-    kill -TERM "$(cat "$file")" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 40; i++)); do
-        pid_alive "$file" || return 0
+        kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.25
     done
-    kill -KILL "$(cat "$file")" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null || true
 }
 
 down() {
