@@ -65,7 +65,20 @@ wait_until() {
     die_with_log "$logfile" "$desc: not ready after $((tries * delay)) s"
 }
 
-pid_alive() { [[ -s $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A process that is not a zombie: a killed daemon stays a zombie until its parent reaps it, and kill -0 would
+# still call that alive.
+process_alive() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    [[ ${stat%% *} != [ZX] ]]
+}
+
+pid_alive() {
+    local pid
+    pid=$(cat "$1" 2>/dev/null) || return 1
+    [[ $pid =~ ^[0-9]+$ ]] && process_alive "$pid"
+}
 
 ns_exists() { [[ -e /run/netns/$1 ]]; }
 
@@ -446,16 +459,23 @@ kill_namespace() {
     pids=$(ip netns pids "$ns" 2>/dev/null || true)
     # shellcheck disable=SC2086 # one pid per word
     [[ -z $pids ]] || kill -KILL $pids 2>/dev/null || true
+    local i pid left
+    for ((i = 0; i < 50; i++)); do
+        left=0
+        for pid in $pids; do process_alive "$pid" && left=1; done
+        ((left)) || return 0
+        sleep 0.1
+    done
 }
 
 stop_pidfile() {
     local name=$1 file=$2 pid i
     pid=$(cat "$file" 2>/dev/null || true)
-    [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 0
+    [[ $pid =~ ^[0-9]+$ ]] && process_alive "$pid" || return 0
     log "stopping $name"
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 40; i++)); do
-        kill -0 "$pid" 2>/dev/null || return 0
+        process_alive "$pid" || return 0
         sleep 0.25
     done
     kill -KILL "$pid" 2>/dev/null || true
