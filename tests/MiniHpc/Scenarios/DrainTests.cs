@@ -5,8 +5,10 @@ using Xunit.Abstractions;
 
 namespace Emx2Hpc.Tests.MiniHpc.Scenarios;
 
-/// <summary>Maintenance: every node of the partition drained. A job submitted meanwhile waits in Slurm's queue;
-/// the worker keeps it SUBMITTED over many cycles without any false failure, and it runs once the nodes resume.</summary>
+/// <summary>Maintenance, two ways. Every node of the partition drained: a job submitted meanwhile waits in Slurm's
+/// queue, the worker keeps it SUBMITTED over many cycles without any false failure, and it runs once the nodes
+/// resume. The partition itself drained: sbatch refuses new jobs ("Required partition not available (inactive or
+/// drain)"), the worker keeps the job CLAIMED and submits it once the partition is up again.</summary>
 public sealed class DrainTests(MiniHpcEnvironment env, ITestOutputHelper output) : MiniHpcTest(env, output)
 {
     private static readonly string[] Nodes = ["node-0", "node-1", "node-2"];
@@ -39,6 +41,34 @@ public sealed class DrainTests(MiniHpcEnvironment env, ITestOutputHelper output)
 
         await RunToEndAsync(id, JobStatus.Completed);
         Worker.Note(await Cluster.CaptureAsync("drain-2-final", [SlurmIdOf(id)]));
+        Assert.Equal([JobStatus.Pending, JobStatus.Claimed, JobStatus.Submitted, JobStatus.Started, JobStatus.Completed], StatusPath(id));
+        await AssertInvariantsAsync(id, JobStatus.Completed);
+    });
+
+    [MiniHpcFact]
+    public Task A_drained_partition_refusing_submissions_makes_jobs_wait_claimed_without_false_failure() => ScenarioAsync(async () =>
+    {
+        await Cluster.SetPartitionStateAsync("DRAIN");
+        string id;
+        try
+        {
+            id = (await Env.CreateJobAsync("work")).Id;
+            for (var cycle = 0; cycle < 5; cycle++)
+            {
+                await Worker.OnceAsync();
+                Assert.Equal(JobStatus.Claimed, Env.Job(id).Status);
+                Assert.Null(Env.Job(id).SlurmJobId);
+                await Task.Delay(WorkerDriver.Cadence);
+            }
+            Assert.Empty(await Cluster.AccountingByNameAsync(id)); // sbatch really refused: no Slurm job exists
+        }
+        finally
+        {
+            await Cluster.SetPartitionStateAsync("UP");
+        }
+
+        await RunToEndAsync(id, JobStatus.Completed);
+        Worker.Note(await Cluster.CaptureAsync("partition-drain-final", [SlurmIdOf(id)]));
         Assert.Equal([JobStatus.Pending, JobStatus.Claimed, JobStatus.Submitted, JobStatus.Started, JobStatus.Completed], StatusPath(id));
         await AssertInvariantsAsync(id, JobStatus.Completed);
     });

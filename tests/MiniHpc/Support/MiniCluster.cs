@@ -106,6 +106,10 @@ public sealed class MiniCluster
         foreach (var node in nodes) Ensure(await RunAsync("scontrol", ["update", $"nodename={node}", "state=resume"]));
     }
 
+    /// <summary>scontrol update partitionname=batch state=UP|DRAIN|DOWN|INACTIVE.</summary>
+    public async Task SetPartitionStateAsync(string state) =>
+        Ensure(await RunAsync("scontrol", ["update", $"partitionname={MiniHpcEnvironment.Partition}", $"state={state}"]));
+
     public async Task WaitForNodeAsync(string node, Func<string, bool> done, TimeSpan timeout, bool resume = false)
     {
         var deadline = DateTime.UtcNow + timeout;
