@@ -42,7 +42,7 @@ public sealed class MiniHpcFixtureTests
             .On("sacct", 0, F("node-failure-0.3s-after-down.sacct.txt"));
         var cli = new SlurmCli(runner, new SlurmCliOptions { User = "hpcsvc" });
 
-        var info = (await cli.QueryAsync(["2"], CancellationToken.None))["2"];
+        var info = (await cli.QueryAsync(["14"], CancellationToken.None))["14"];
 
         Assert.Equal(SchedulerState.Queued, info.State);
         Assert.Null(info.FailureCode);
