@@ -506,7 +506,7 @@ down() {
     # accounting records would otherwise shadow new jobs of the same id).
     rm -rf "$STATE" "$RUN"
     if mysqladmin --silent ping >/dev/null 2>&1; then
-        mysql -e "DROP DATABASE IF EXISTS $ACCT_DB" || true
+        mysql -e "DROP DATABASE IF EXISTS $ACCT_DB; DROP USER IF EXISTS '$ACCT_DB_USER'@'localhost'" || true
     fi
     log "down in $((SECONDS - start)) s (the host's own Slurm cluster was not touched)"
 }
