@@ -57,6 +57,13 @@ internal sealed class JobMonitor(CycleContext ctx, ProgressRelay progress, JobFi
         }
         switch (info.State)
         {
+            case SchedulerState.Queued when job.Emx2Status == JobStatus.Started:
+                // It ran and is waiting again: Slurm requeued it (its node failed, it was preempted or an admin
+                // requeued it). Seen on a real cluster as NODE_FAIL in accounting and PENDING (reason BeginTime)
+                // in squeue under the same job id. Not a failure and EMX2 has no edge back to SUBMITTED, so the job
+                // stays STARTED, EMX2 hears once why nothing runs now, and the rerun is followed to its end.
+                NotableReport(job, info with { Notable = true }, "requeued after it started");
+                break;
             case SchedulerState.Queued:
                 NotableReport(job, info);
                 break;
@@ -96,7 +103,7 @@ internal sealed class JobMonitor(CycleContext ctx, ProgressRelay progress, JobFi
 
     /// <summary>SUSPENDED, REQUEUED, PREEMPTED and friends are worth telling EMX2 about even though the status
     /// does not change: once per new state, then at most once per queue_report_interval_seconds.</summary>
-    private void NotableReport(TrackedJob job, SchedulerJobInfo info)
+    private void NotableReport(TrackedJob job, SchedulerJobInfo info, string? note = null)
     {
         if (!info.Notable) return;
         var interval = TimeSpan.FromSeconds(ctx.Config.Worker.QueueReportIntervalSeconds);
@@ -106,7 +113,8 @@ internal sealed class JobMonitor(CycleContext ctx, ProgressRelay progress, JobFi
         ctx.Store.InTransaction(tx =>
         {
             tx.Upsert(job with { LastNotableState = info.RawState, LastNotableReportUtc = ctx.Now });
-            Reports.Enqueue(tx, job.JobId, ReportKind.Transition, Reports.Transition(ctx, job.Emx2Status, info.Detail));
+            Reports.Enqueue(tx, job.JobId, ReportKind.Transition,
+                Reports.Transition(ctx, job.Emx2Status, note is null ? info.Detail : $"{info.Detail}; {note}"));
         });
     }
 }

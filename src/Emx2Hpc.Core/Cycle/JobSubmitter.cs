@@ -108,6 +108,15 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
         {
             schedulerId = await ctx.Scheduler.SubmitAsync(spec, ct);
         }
+        catch (SubmissionDeferredException ex)
+        {
+            // Nothing was created (a drained partition refuses new jobs): back to Claimed, so the next cycle submits
+            // again without the settle time meant for answers that were lost. The submission timeout still bounds
+            // how long a job can wait here; other jobs (perhaps for other partitions) go on this cycle.
+            ctx.Store.Upsert(job with { Phase = LocalPhase.Claimed, SubmittingSinceUtc = null });
+            ctx.Log.Warn($"job {job.JobId} not submitted yet: {ex.Message}; trying again next cycle", ("job_id", job.JobId));
+            return false;
+        }
         catch (SchedulerException ex) when (ex is not SchedulerUnavailableException)
         {
             finisher.Decide(job, JobStatus.Failed, $"submission refused by {ctx.Scheduler.Name}: {ex.Message}", collectOutputs: false);

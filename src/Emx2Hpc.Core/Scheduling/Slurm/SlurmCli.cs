@@ -42,6 +42,8 @@ public sealed class SlurmCli : IScheduler
             var stderr = SlurmErrors.OneLine(result.Stderr);
             if (SlurmErrors.IsUnreachable(result.Stderr))
                 throw new SchedulerUnavailableException($"sbatch could not reach Slurm (exit {result.ExitCode}): {stderr}");
+            if (SlurmErrors.IsDeferredByAdmin(result.Stderr))
+                throw new SubmissionDeferredException($"sbatch refused for now (exit {result.ExitCode}): {stderr}");
             throw new SchedulerException($"sbatch failed (exit {result.ExitCode}): {stderr}");
         }
         // Exit 0 with output we cannot read means the job probably exists: say "unavailable" so the caller looks

@@ -22,6 +22,14 @@ internal static class SlurmErrors
         "Job/step already completing or completed",
     ];
 
+    /// <summary>sbatch refusals an admin lifts: the job is not created, the same submission works later.</summary>
+    private static readonly string[] DeferredByAdmin =
+    [
+        "Required partition not available (inactive or drain)", // partition State=DRAIN or INACTIVE (22.05)
+    ];
+
+    public static bool IsDeferredByAdmin(string stderr) => DeferredByAdmin.Any(s => stderr.Contains(s, StringComparison.OrdinalIgnoreCase));
+
     public static bool IsUnreachable(string stderr) => Unreachable.Any(s => stderr.Contains(s, StringComparison.OrdinalIgnoreCase));
 
     public static bool IsAlreadyGone(string stderr) => AlreadyGone.Any(s => stderr.Contains(s, StringComparison.OrdinalIgnoreCase));

@@ -4,12 +4,15 @@ namespace Emx2Hpc.Core.Scheduling.Slurm;
 /// that is a single row; for an array job (or a heterogeneous job) it is one row per task or component, and the
 /// job as a whole is as far along as its least finished part: any part queued or running keeps the whole job
 /// alive (Running wins over Queued), and once all parts are final the first failure, else the first
-/// cancellation, else completion decides. Step rows ("123.batch") are ignored.</summary>
+/// cancellation, else completion decides. Step rows ("123.batch") are ignored. Rows with the same job id are
+/// attempts of one requeued job (sacct -D lists them oldest first, e.g. NODE_FAIL on the node that died, then
+/// COMPLETED on another): only the last attempt is the job's state, an earlier one must never fail it.</summary>
 public static class SlurmJobInfoFactory
 {
     public static SchedulerJobInfo? Create(string schedulerJobId, IEnumerable<SlurmJobRow> rows, SlurmStateSource source)
     {
-        var observed = rows.Where(r => !r.Id.IsStep)
+        var jobRows = rows.Where(r => !r.Id.IsStep).ToList();
+        var observed = jobRows.Where((r, i) => jobRows.FindLastIndex(o => o.JobId == r.JobId) == i)
             .Select(r => (Row: r, Map: SlurmStateMap.Map(r.State, r.ExitCode, source)))
             .ToList();
         if (observed.Count == 0) return null;
