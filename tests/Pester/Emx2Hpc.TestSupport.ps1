@@ -42,11 +42,12 @@ function Start-TestEmulator {
         [Parameter(Mandatory)] [string] $WorkerSecretFile,
         [string] $WorkerId = 'w1',
         [string] $UserToken = 'admin',
+        [ValidateSet('Viewer', 'Editor', 'Manager', 'Owner')] [string] $UserRole = 'Manager',
         [int] $TimeoutSeconds = 60
     )
     $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($argument in @((Get-EmulatorDll), '--urls', 'http://127.0.0.1:0',
-            '--worker-secret', "$WorkerId=$WorkerSecretFile", '--user-token', "$UserToken=Manager")) {
+            '--worker-secret', "$WorkerId=$WorkerSecretFile", '--user-token', "$UserToken=$UserRole")) {
         $start.ArgumentList.Add($argument)
     }
     $start.UseShellExecute = $false
@@ -106,4 +107,35 @@ staging:
     - $Directory
 "@ | Set-Content -LiteralPath $path
     $path
+}
+
+# For E2E.Tests.ps1 on a host with Slurm but no EMX2 (CI, this machine): an emulator as EMX2, and the worker
+# configuration of e2e/e2e-config.example.yaml (the same profiles) with the job scripts copied under $Directory,
+# which slurmd must be able to read. Sets the variables the example configuration expands and returns
+# @{ Emulator; BaseUrl; Token; Config }.
+function Start-E2ELocalEnvironment {
+    param([Parameter(Mandatory)] [string] $Directory)
+    $null = New-Item -ItemType Directory -Force $Directory
+    $scripts = (New-Item -ItemType Directory -Force (Join-Path $Directory 'scripts')).FullName
+    foreach ($name in 'data', 'jobs', 'state') { $null = New-Item -ItemType Directory -Force (Join-Path $Directory $name) }
+    if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($Directory, [System.IO.UnixFileMode][Convert]::ToInt32('755', 8)) }
+    foreach ($script in Get-ChildItem (Join-Path $script:RepoRoot 'e2e/scripts') -Filter '*.sh') {
+        $target = Join-Path $scripts $script.Name
+        Copy-Item -LiteralPath $script.FullName -Destination $target -Force
+        if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($target, [System.IO.UnixFileMode][Convert]::ToInt32('755', 8)) }
+    }
+    $workerId = 'e2e-pester-worker'
+    $secret = New-TestSecretFile -Path (Join-Path $Directory 'worker.secret')
+    $token = 'e2e-editor-' + [guid]::NewGuid().ToString('N')
+    $emulator = Start-TestEmulator -WorkerSecretFile $secret -WorkerId $workerId -UserToken $token -UserRole Editor
+    $config = Join-Path $Directory 'config.yaml'
+    (Get-Content -Raw (Join-Path $script:RepoRoot 'e2e/e2e-config.example.yaml')).
+        Replace('/opt/emx2hpc/e2e/scripts', $scripts) | Set-Content -LiteralPath $config
+    $env:EMX2_BASE_URL = $emulator.Url
+    $env:EMX2_WORKER_ID = $workerId
+    $env:EMX2_WORKER_SECRET_FILE = $secret
+    $env:EMX2_HPC_STATE_DB = Join-Path $Directory 'state/state.db'
+    $env:EMX2_HPC_JOBS_DIR = Join-Path $Directory 'jobs'
+    $env:EMX2_HPC_DATA_DIR = Join-Path $Directory 'data'
+    @{ Emulator = $emulator; BaseUrl = $emulator.Url; Token = $token; Config = $config }
 }
