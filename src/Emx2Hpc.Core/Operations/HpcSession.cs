@@ -57,7 +57,7 @@ public sealed class HpcSession : IDisposable
 
     public async Task<IReadOnlyList<JobDto>> GetJobsAsync(JobFilter filter, CancellationToken ct)
     {
-        if (filter.Id is not null) return [await Client.GetJobAsync(filter.Id, ct)];
+        if (filter.Id is not null) return [await Client.GetJobAsync(ObjectIds.Require(ObjectKind.Job, filter.Id), ct)];
         // EMX2 matches status case-sensitively; admins type "pending".
         var query = new JobQuery { Status = filter.Status?.ToUpperInvariant(), Processor = filter.Processor, Profile = filter.Profile, Limit = filter.Limit, Offset = filter.Offset };
         return filter.All ? await Client.ListAllJobsAsync(query, ct) : (await Client.ListJobsPageAsync(query, ct)).Items;
@@ -65,11 +65,15 @@ public sealed class HpcSession : IDisposable
 
     /// <summary>Claims register first (an idempotent upsert, as every cron cycle does): EMX2 refuses a claim from a
     /// worker without the matching capability, and an admin's first Receive-HpcJob must not fail on that.</summary>
-    public Task<JobDto> ClaimJobAsync(string jobId, CancellationToken ct) => Runner.WithLockAsync(async c =>
+    public Task<JobDto> ClaimJobAsync(string jobId, CancellationToken ct)
     {
-        await c.Registration.RegisterAsync(ct);
-        return await c.ClaimJobAsync(jobId, ct);
-    });
+        var id = ObjectIds.Require(ObjectKind.Job, jobId);
+        return Runner.WithLockAsync(async c =>
+        {
+            await c.Registration.RegisterAsync(ct);
+            return await c.ClaimJobAsync(id, ct);
+        });
+    }
 
     public async Task<IReadOnlyList<JobDto>> ClaimAvailableAsync(int maxJobs, CancellationToken ct)
     {
@@ -87,7 +91,7 @@ public sealed class HpcSession : IDisposable
         ArtifactSender.SendAsync(Client, request, Config.Staging.AllowedPosixRoots, progress, ct);
 
     public Task<DownloadSummary> ReceiveArtifactAsync(string artifactId, string destinationDirectory, IProgress<TransferProgress>? progress, CancellationToken ct) =>
-        ArtifactReceiver.ReceiveAsync(Client, _log, artifactId, destinationDirectory, progress, ct);
+        ArtifactReceiver.ReceiveAsync(Client, _log, ObjectIds.Require(ObjectKind.Artifact, artifactId), destinationDirectory, progress, ct);
 
     public Task<CycleReport> InvokeCycleAsync(CancellationToken ct) => Runner.RunOnceAsync(ct: ct);
 
@@ -102,7 +106,7 @@ public sealed class HpcSession : IDisposable
 
     public Task RunDaemonAsync(CancellationToken stop) => Runner.RunLoopAsync(stop);
 
-    public Task<JobDto> CancelJobAsync(string jobId, CancellationToken ct) => Client.CancelJobAsync(jobId, ct);
+    public Task<JobDto> CancelJobAsync(string jobId, CancellationToken ct) => Client.CancelJobAsync(ObjectIds.Require(ObjectKind.Job, jobId), ct);
 
     public async Task<JobDto> NewJobAsync(CreateJobRequest request, CancellationToken ct)
     {
@@ -110,7 +114,8 @@ public sealed class HpcSession : IDisposable
         return await Client.GetJobAsync(created.Id, ct);
     }
 
-    public Task<IReadOnlyList<TransitionDto>> GetTransitionsAsync(string jobId, CancellationToken ct) => Client.GetTransitionsAsync(jobId, ct);
+    public Task<IReadOnlyList<TransitionDto>> GetTransitionsAsync(string jobId, CancellationToken ct) =>
+        Client.GetTransitionsAsync(ObjectIds.Require(ObjectKind.Job, jobId), ct);
 
     public IReadOnlyList<TrackedJob> GetTrackedJobs() => Runner.Context.Store.ListJobs();
 

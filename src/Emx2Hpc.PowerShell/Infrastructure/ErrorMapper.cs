@@ -2,6 +2,7 @@ using System.Management.Automation;
 using Emx2Hpc.Core.Configuration;
 using Emx2Hpc.Core.Cycle;
 using Emx2Hpc.Core.Emx2;
+using Emx2Hpc.Core.Operations;
 using Emx2Hpc.Core.Scheduling;
 using Emx2Hpc.Core.Staging;
 
@@ -52,6 +53,8 @@ internal static class ErrorMapper
         Emx2AuthenticationException => (ErrorIds.AuthRejected, ErrorCategory.AuthenticationError),
         Emx2ForbiddenException => (ErrorIds.Forbidden, ErrorCategory.PermissionDenied),
         Emx2NotFoundException e => (NotFoundId(e.Path), ErrorCategory.ObjectNotFound),
+        ObjectNotFoundException e => (e.Kind == ObjectKind.Artifact ? ErrorIds.ArtifactNotFound : ErrorIds.JobNotFound, ErrorCategory.ObjectNotFound),
+        JobClaimConflictException => (ErrorIds.ClaimConflict, ErrorCategory.ResourceBusy),
         Emx2ConflictException { IsHashMismatch: true } => (ErrorIds.HashMismatch, ErrorCategory.InvalidResult),
         Emx2ConflictException e when IsClaim(e.Path) => (ErrorIds.ClaimConflict, ErrorCategory.ResourceBusy),
         Emx2ConflictException => (ErrorIds.StateConflict, ErrorCategory.InvalidOperation),
@@ -88,6 +91,7 @@ internal static class ErrorMapper
         Emx2AuthenticationException => "Check the worker secret (or -Token) and that this host's clock is synchronised (HMAC allows ±300 s).",
         Emx2ForbiddenException => "Give the worker or token owner the role this operation needs in EMX2.",
         Emx2ConflictException e when IsClaim(e.Path) => "Another worker claimed the job first; nothing to do.",
+        JobClaimConflictException => "This worker already holds the job; the next Invoke-HpcCycle carries it on (Get-HpcTrackedJob shows it).",
         SchedulerUnavailableException => "Check that the Slurm commands are on PATH and slurmctld answers (squeue).",
         _ => null,
     };
