@@ -305,7 +305,7 @@ Describe 'E2E: jobs on Slurm' -Skip:(-not $enabled) {
         $artifact = Send-HpcArtifact -Path $source -Name 'e2e-transform-input' -Confirm:$false -ErrorAction Stop
         $artifact.Status | Should -Be 'COMMITTED'
 
-        $job = New-E2EJob -ProfileName 'transform' -Inputs (ConvertTo-Json -InputObject @(@{ artifact_id = $artifact.Id }) -Compress)
+        $job = New-E2EJob -ProfileName 'transform' -Inputs (ConvertTo-Json -InputObject @(@{ artifact_id = $artifact.ArtifactId }) -Compress)
         $job = Invoke-JobToEnd -Id $job.Id -Expected 'COMPLETED'
 
         $out = Receive-E2EArtifact $job.OutputArtifactId

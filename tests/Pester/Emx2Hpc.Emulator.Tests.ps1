@@ -69,7 +69,7 @@ Describe 'New-HpcJob, Get-HpcJob, Get-HpcJobTransition' {
     It 'shows the transition history of a job from the pipeline' {
         $transitions = New-DemoJob | Get-HpcJobTransition -Token $token
         $transitions | Should -Not -BeNullOrEmpty
-        $transitions[0].GetType().FullName | Should -Be 'Emx2Hpc.Core.Protocol.Dtos.TransitionDto'
+        $transitions[0].GetType().FullName | Should -Be 'Emx2Hpc.JobTransition'
     }
 }
 
@@ -104,7 +104,7 @@ Describe 'Invoke-HpcCycle' {
     It 'runs one simulated cycle and outputs the cycle report' {
         $null = New-DemoJob
         $report = Invoke-HpcCycle -Simulate -Confirm:$false -ErrorVariable failures
-        $report.GetType().FullName | Should -Be 'Emx2Hpc.Core.Cycle.CycleReport'
+        $report.GetType().FullName | Should -Be 'Emx2Hpc.CycleReport'
         $report.Emx2Unreachable | Should -BeFalse
         $report.Claimed | Should -BeGreaterThan 0
         $failures | Should -BeNullOrEmpty
@@ -135,12 +135,12 @@ Describe 'Send-HpcArtifact and Receive-HpcArtifact' {
         New-Item -ItemType Directory (Join-Path $source 'sub') | Out-Null
         Set-Content (Join-Path $source 'sub/b.csv') "x,y`n1,2"
         $artifact = Send-HpcArtifact -Path $source -Name 'pester-upload' -Type 'blob' -Confirm:$false
-        $artifact.GetType().FullName | Should -Be 'Emx2Hpc.Core.Protocol.Dtos.ArtifactDto'
+        $artifact.GetType().FullName | Should -Be 'Emx2Hpc.Artifact'
         $artifact.Status | Should -Be 'COMMITTED'
 
         $target = Join-Path $TestDrive 'download'
-        $summary = Receive-HpcArtifact -ArtifactId $artifact.Id -Destination $target -Token $token -Confirm:$false
-        $summary.Files | Should -Be 2
+        $summary = Receive-HpcArtifact -ArtifactId $artifact.ArtifactId -Destination $target -Token $token -Confirm:$false
+        $summary.FileCount | Should -Be 2
         Get-Content (Join-Path $target 'a.txt') | Should -Be 'alpha'
         Get-Content (Join-Path $target 'sub/b.csv') -Raw | Should -Be (Get-Content (Join-Path $source 'sub/b.csv') -Raw)
     }

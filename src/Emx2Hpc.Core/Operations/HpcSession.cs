@@ -119,6 +119,10 @@ public sealed class HpcSession : IDisposable
 
     public IReadOnlyList<TrackedJob> GetTrackedJobs() => Runner.Context.Store.ListJobs();
 
+    /// <summary>Converts one of EMX2's naive server-local timestamps to UTC, with the server zone this session's
+    /// client has learned (hosts present UTC times; see ServerClock). Null when absent or unparseable.</summary>
+    public DateTimeOffset? ServerTimeToUtc(string? naiveServerTime) => Client.ServerClock.ToUtc(naiveServerTime);
+
     public void Dispose()
     {
         if (_runner.IsValueCreated) _runner.Value.Dispose();

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Emx2Hpc.Core.Configuration;
 using Emx2Hpc.Core.Cycle;
+using CoreCycleReport = Emx2Hpc.Core.Cycle.CycleReport;
 using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Operations;
 using Emx2Hpc.Core.Scheduling;
@@ -28,13 +29,15 @@ internal static class ErrorMapper
 
     /// <summary>A cycle that could not talk to EMX2 (unreachable, credentials refused) still returns its report,
     /// because local monitoring went on; cron must nevertheless see a failure, as `emx2-hpc once` exits 1.</summary>
-    public static ErrorRecord? CycleFailure(CycleReport report)
+    /// <param name="report">The cycle's report as Core made it.</param>
+    /// <param name="target">The report as the cmdlet output it (the error's TargetObject).</param>
+    public static ErrorRecord? CycleFailure(CoreCycleReport report, object target)
     {
         if (!report.Emx2Unreachable) return null;
         var reason = report.Errors.Count == 0 ? "no detail" : string.Join("; ", report.Errors);
         var exception = new InvalidOperationException($"The cycle could not work with EMX2: {reason}");
         return new ErrorRecord(exception, report.AuthRejected ? ErrorIds.AuthRejected : ErrorIds.Emx2Unreachable,
-            report.AuthRejected ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError, report)
+            report.AuthRejected ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError, target)
         {
             ErrorDetails = new ErrorDetails(exception.Message)
             {

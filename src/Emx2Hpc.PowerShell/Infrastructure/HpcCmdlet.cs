@@ -43,18 +43,26 @@ public abstract class HpcCmdlet : PSCmdlet, IDisposable
     /// provider-qualified paths allowed, the file need not exist yet.</summary>
     private protected string ProviderPath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 
-    /// <summary>Runs a Core call and writes its result. A failure becomes a non-terminating error for this input,
-    /// so the rest of a pipeline still gets processed.</summary>
-    private protected void Emit<T>(object? target, Func<HpcSession, CancellationToken, Task<T>> call)
+    /// <summary>Runs a Core call and writes its result as the module's output type (<paramref name="map"/>, from
+    /// Output/Mapping: cmdlets never output Core or protocol objects). A failure becomes a non-terminating error for
+    /// this input, so the rest of a pipeline still gets processed.</summary>
+    private protected void Emit<TCore, TOutput>(object? target, Func<HpcSession, CancellationToken, Task<TCore>> call,
+        Func<HpcSession, TCore, TOutput> map)
     {
-        if (TryRun(target, call, out var result)) WriteObject(result);
+        if (TryRun(target, call, out var result)) WriteObject(map(OpenedSession(), result));
     }
 
-    /// <summary>Like <see cref="Emit{T}"/> for calls returning a list: the items are written one by one.</summary>
-    private protected void EmitEach<T>(object? target, Func<HpcSession, CancellationToken, Task<IReadOnlyList<T>>> call)
+    /// <summary>Like <see cref="Emit{TCore, TOutput}"/> for calls returning a list: the items are written one by one.</summary>
+    private protected void EmitEach<TCore, TOutput>(object? target, Func<HpcSession, CancellationToken, Task<IReadOnlyList<TCore>>> call,
+        Func<HpcSession, TCore, TOutput> map)
     {
-        if (TryRun(target, call, out var result)) WriteObject(result, enumerateCollection: true);
+        if (!TryRun(target, call, out var result)) return;
+        var session = OpenedSession();
+        foreach (var item in result) WriteObject(map(session, item));
     }
+
+    /// <summary>The open session, for mapping a result a cmdlet got from <see cref="TryRun{T}"/>.</summary>
+    private protected HpcSession Session => OpenedSession();
 
     /// <summary>Runs a Core call that produces no output.</summary>
     private protected void Execute(object? target, Func<HpcSession, CancellationToken, Task> call) =>
