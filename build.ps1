@@ -7,7 +7,8 @@
     Build   dotnet publish src/Emx2Hpc.PowerShell, then lay out out/Emx2Hpc/<version>/: manifest, format and help
             files, the cmdlet dll, Dependencies/ (Core and third-party assemblies, loaded through the module's own
             AssemblyLoadContext), flat <rid>/ folders with the native e_sqlite3, and MAML help generated from the
-            cmdlet metadata. The same layout as build/layout-module.sh, for machines without bash.
+            cmdlet metadata. The same layout as build/layout-module.sh, for machines without bash; the Layout Pester
+            suite lays out one publish output with both and fails on any difference.
     Test    dotnet test tests/Unit (TRX: <ResultsDirectory>/unit.trx), then every Pester 5 suite in tests/Pester,
             each in a fresh pwsh against the built module (NUnit XML: <ResultsDirectory>/pester-<suite>.xml).
             E2E.Tests.ps1 runs when EMX2HPC_E2E=1 (against the local Slurm, and a local EMX2 emulator unless
@@ -31,7 +32,11 @@ param(
     [string] $Output = (Join-Path $PSScriptRoot 'out'),
 
     # Where the Test task writes unit.trx, pester-<suite>.xml and <suite>.suite-errors. Default: <Output>/test-results.
-    [string] $ResultsDirectory
+    [string] $ResultsDirectory,
+
+    # Lay out an existing `dotnet publish` output of src/Emx2Hpc.PowerShell instead of publishing (as
+    # build/layout-module.sh --publish-dir; tests/Pester/Emx2Hpc.Layout.Tests.ps1 compares the two layouts).
+    [string] $PublishDirectory
 )
 
 $ErrorActionPreference = 'Stop'
@@ -73,10 +78,16 @@ function Get-SmaReference {
 
 function Invoke-BuildTask {
     $version = Get-ModuleVersion
-    $publish = Join-Path $Output 'publish/Emx2Hpc.PowerShell'
-    if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
-    Invoke-DotNet @('publish', (Join-Path $PSScriptRoot 'src/Emx2Hpc.PowerShell/Emx2Hpc.PowerShell.csproj'),
-        '-c', $Configuration, '-o', $publish, '--disable-build-servers', '-nologo', '-v', 'quiet')
+    if ($PublishDirectory) {
+        $publish = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($PublishDirectory)
+    }
+    else {
+        $publish = Join-Path $Output 'publish/Emx2Hpc.PowerShell'
+        if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
+        Invoke-DotNet @('publish', (Join-Path $PSScriptRoot 'src/Emx2Hpc.PowerShell/Emx2Hpc.PowerShell.csproj'),
+            '-c', $Configuration, '-o', $publish, '--disable-build-servers', '-nologo', '-v', 'quiet')
+    }
+    if (-not (Test-Path (Join-Path $publish 'Emx2Hpc.PowerShell.dll'))) { throw "no Emx2Hpc.PowerShell.dll in $publish" }
 
     $module = Join-Path $Output "Emx2Hpc/$version"
     if (Test-Path $module) { Remove-Item $module -Recurse -Force }
@@ -162,7 +173,9 @@ function Invoke-PesterSuite([string] $Suite, [string] $Name, [version] $PesterVe
         'exit ($r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount)'
     $env:EMX2HPC_PESTER_SUITE = $Suite
     $env:EMX2HPC_PESTER_RESULT = $resultFile
-    try { & ([Environment]::ProcessPath) -NoProfile -NonInteractive -Command $command | Out-Host }
+    # Not [Environment]::ProcessPath: for pwsh installed as a .NET global tool that is the dotnet host.
+    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    try { & $pwsh -NoProfile -NonInteractive -Command $command | Out-Host }
     finally { Remove-Item Env:EMX2HPC_PESTER_SUITE, Env:EMX2HPC_PESTER_RESULT -ErrorAction SilentlyContinue }
     $exit = $LASTEXITCODE
     if (-not (Test-Path $resultFile)) {

@@ -24,7 +24,7 @@ AfterAll {
 Describe 'Test-HpcConfig' {
     It 'returns one check result per check, EMX2 reachable and authenticated' {
         $checks = Test-HpcConfig
-        $checks | ForEach-Object { $_.GetType().FullName | Should -Be 'Emx2Hpc.Core.Checks.CheckResult' }
+        $checks | ForEach-Object { $_.GetType().FullName | Should -Be 'Emx2Hpc.CheckResult' }
         foreach ($name in 'config', 'secret', 'emx2 reachable', 'emx2 auth') {
             ($checks | Where-Object Name -eq $name).Status | Should -Be 'Pass' -Because "check '$name'"
         }
@@ -56,8 +56,9 @@ Describe 'New-HpcJob, Get-HpcJob, Get-HpcJobTransition' {
     It 'takes parameters as a hashtable or as JSON text' {
         $fromHashtable = New-HpcJob -Processor 'demo:v1' -Parameters @{ n = 3; names = @('a', 'b') } -Token $token -Confirm:$false
         $fromJson = New-HpcJob -Processor 'demo:v1' -Parameters '{"n":3}' -Token $token -Confirm:$false
-        $fromHashtable.Parameters.GetProperty('n').GetInt32() | Should -Be 3
-        $fromJson.Parameters.GetProperty('n').GetInt32() | Should -Be 3
+        $fromHashtable.Parameters.n | Should -Be 3
+        $fromHashtable.Parameters.names | Should -Be @('a', 'b')
+        $fromJson.Parameters.n | Should -Be 3
     }
 
     It 'pages with -First/-Skip like -Limit/-Offset' {
@@ -78,7 +79,7 @@ Describe 'The documented pipelines' {
         $before = @(Get-HpcJob -Status PENDING -All).Id
         $before.Count | Should -BeGreaterThan 0
         $tracked = Get-HpcJob -Status PENDING | Receive-HpcJob -Confirm:$false | Submit-SlurmJob -Simulate -Confirm:$false
-        $tracked | ForEach-Object { $_.GetType().FullName | Should -Be 'Emx2Hpc.Core.State.TrackedJob' }
+        $tracked | ForEach-Object { $_.GetType().FullName | Should -Be 'Emx2Hpc.TrackedJob' }
         foreach ($id in $tracked.JobId) { (Get-HpcJob -Id $id).Status | Should -Be 'SUBMITTED' }
     }
 
@@ -123,7 +124,7 @@ Describe 'Invoke-HpcCycle' {
         $directory = (New-Item -ItemType Directory (Join-Path $TestDrive 'cron')).FullName
         $down = New-TestConfig -Directory $directory -BaseUrl 'http://127.0.0.1:9/' -SecretFile $secret
         $manifest = Join-Path (Get-TestModuleDirectory) 'Emx2Hpc.psd1'
-        & ([Environment]::ProcessPath) -NoProfile -NonInteractive -Command "Import-Module '$manifest'; Invoke-HpcCycle -ConfigPath '$down' -Simulate" *> $null
+        & (Get-PwshPath) -NoProfile -NonInteractive -Command "Import-Module '$manifest'; Invoke-HpcCycle -ConfigPath '$down' -Simulate" *> $null
         $LASTEXITCODE | Should -Be 1
     }
 }

@@ -164,14 +164,14 @@ Describe 'Emx2Hpc.Artifact and Emx2Hpc.ArtifactDownload' {
         $download.ArtifactId | Should -Be $artifact.ArtifactId
         $download.FileCount | Should -Be 1
         $download.SizeBytes | Should -Be 100
-        ($download | Get-ChildItem).Name | Should -Be 'data.bin'
+        (Get-ChildItem $download.FullName).Name | Should -Be 'data.bin'
     }
 }
 
 Describe 'Views' {
     It 'formats a job as a table with the documented columns and as a list with every property' {
         $job = New-DemoJob
-        $table = $job | Format-Table | Out-String
+        $table = $job | Format-Table | Out-String -Width 120
         foreach ($column in 'Id', 'Status', 'Processor', 'Profile', 'CreatedAt') { $table | Should -Match $column }
         $list = $job | Format-List | Out-String
         foreach ($property in 'OutputArtifactId', 'Timeout', 'CompletedAt', 'Parameters') { $list | Should -Match $property }

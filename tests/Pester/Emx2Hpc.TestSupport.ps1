@@ -18,6 +18,14 @@ function Import-TestModule {
     Import-Module $manifest -Force -ErrorAction Stop
 }
 
+# The pwsh running this suite, for child processes. Not [Environment]::ProcessPath: for pwsh installed as a .NET global
+# tool that is the dotnet host. $PSHOME holds pwsh's own launcher in every install kind.
+function Get-PwshPath {
+    $launcher = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    if (Test-Path $launcher) { return $launcher }
+    (Get-Command pwsh -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+}
+
 function Get-EmulatorDll {
     if ($env:EMX2HPC_EMULATOR_DLL) { return $env:EMX2HPC_EMULATOR_DLL }
     $found = Get-ChildItem (Join-Path $script:RepoRoot 'src/Emx2Hpc.Emulator/bin') -Recurse -Filter 'emx2-hpc-emulator.dll' -ErrorAction SilentlyContinue |

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Management.Automation;
+using Emx2Hpc.Core.Configuration;
 using Emx2Hpc.Core.Operations;
 
 namespace Emx2Hpc.PowerShell.Infrastructure;
@@ -111,6 +112,7 @@ public abstract class HpcCmdlet : PSCmdlet, IDisposable
         catch (Exception e) when (e is not PipelineStoppedException)
         {
             _runner.Flush(this);
+            if (e is ConfigException) NonInteractiveExit.RequestForBadConfig(Host);
             Terminate(ErrorMapper.ToErrorRecord(e, ConfigPath));
         }
         _runner.Flush(this);
@@ -133,6 +135,9 @@ public abstract class HpcCmdlet : PSCmdlet, IDisposable
 
     private bool Shown(string variable) =>
         GetVariableValue(variable) is ActionPreference p && p is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore);
+
+    /// <summary>A redirected console (cron, systemd) gets plain text; see <see cref="RedirectedOutput"/>.</summary>
+    protected override void BeginProcessing() => RedirectedOutput.UsePlainTextWhenRedirected(this);
 
     /// <summary>Ctrl-C: cancels the running Core call; the runner waits for it to wind down.</summary>
     protected override void StopProcessing() => _runner.Stop();

@@ -1,7 +1,7 @@
 namespace Emx2Hpc;
 
 /// <summary>What Receive-HpcArtifact downloaded: every file of one artifact, checked against EMX2's SHA-256, under
-/// Directory. Pipes into Get-ChildItem and Send-HpcArtifact by its FullName.</summary>
+/// FullName (which binds to Send-HpcArtifact -Path).</summary>
 public sealed class ArtifactDownload
 {
     public string ArtifactId { get; init; } = "";

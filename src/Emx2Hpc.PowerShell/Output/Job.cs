@@ -14,10 +14,11 @@ public sealed class Job
     public string? SlurmJobId { get; init; }
     /// <summary>The EMX2 user who created the job.</summary>
     public string? SubmitUser { get; init; }
-    /// <summary>The job's parameters as JSON text (ConvertFrom-Json turns it into objects).</summary>
-    public string? Parameters { get; init; }
-    /// <summary>The job's inputs as JSON text.</summary>
-    public string? Inputs { get; init; }
+    /// <summary>The job's parameters as ConvertFrom-Json would give them (PSCustomObject, object[], long, double,
+    /// string, bool): <c>$job.Parameters.model</c>.</summary>
+    public object? Parameters { get; init; }
+    /// <summary>The job's inputs, converted the same way.</summary>
+    public object? Inputs { get; init; }
     public string? OutputArtifactId { get; init; }
     public string? LogArtifactId { get; init; }
     /// <summary>The job fails when it has not finished this long after it was claimed.</summary>
