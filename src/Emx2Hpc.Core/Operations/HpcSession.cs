@@ -44,6 +44,15 @@ public sealed class HpcSession : IDisposable
         return new HpcSession(config, options, log);
     }
 
+    /// <summary>The (processor, profile) pairs a configuration declares, for argument completion: read without
+    /// opening a session. The secret's permissions are not checked because only profile names are used. Throws
+    /// <see cref="ConfigException"/> when the file cannot be loaded.</summary>
+    public static IReadOnlyList<(string Processor, string Profile)> ConfiguredProfiles(string? configPath)
+    {
+        var config = HpcConfigLoader.LoadFile(ConfigLocator.Resolve(configPath), new ConfigLoadOptions { AllowInsecureSecret = true });
+        return config.Profiles.Select(p => (p.Processor, p.Profile)).ToList();
+    }
+
     private Emx2ClientOptions ClientOptions()
     {
         var options = Emx2ClientFactory.Options(Config);

@@ -43,11 +43,13 @@ public sealed class GetHpcJobCommand : HpcUserCmdlet
 
     /// <summary>Only jobs for this processor (e.g. text-embedding:v3).</summary>
     [Parameter(ParameterSetName = ListSet)]
+    [ArgumentCompleter(typeof(ProcessorCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Processor { get; set; }
 
     /// <summary>Only jobs for this profile (e.g. gpu-medium).</summary>
     [Parameter(ParameterSetName = ListSet)]
+    [ArgumentCompleter(typeof(ProfileCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Profile { get; set; }
 

@@ -24,11 +24,13 @@ public sealed class NewHpcJobCommand : HpcUserCmdlet
 {
     /// <summary>The processor that runs the job (e.g. text-embedding:v3).</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(ProcessorCompleter))]
     [ValidateNotNullOrEmpty]
     public string Processor { get; set; } = "";
 
     /// <summary>The resource profile (e.g. gpu-medium). Default: the processor's default profile.</summary>
     [Parameter(Position = 1)]
+    [ArgumentCompleter(typeof(ProfileCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Profile { get; set; }
 
