@@ -51,11 +51,13 @@ function Start-TestEmulator {
         [string] $WorkerId = 'w1',
         [string] $UserToken = 'admin',
         [ValidateSet('Viewer', 'Editor', 'Manager', 'Owner')] [string] $UserRole = 'Manager',
-        [int] $TimeoutSeconds = 60
+        [int] $TimeoutSeconds = 60,
+        # More emulator options, e.g. '--fault-plan', $file.
+        [string[]] $ExtraArguments = @()
     )
     $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($argument in @((Get-EmulatorDll), '--urls', 'http://127.0.0.1:0',
-            '--worker-secret', "$WorkerId=$WorkerSecretFile", '--user-token', "$UserToken=$UserRole")) {
+            '--worker-secret', "$WorkerId=$WorkerSecretFile", '--user-token', "$UserToken=$UserRole") + $ExtraArguments) {
         $start.ArgumentList.Add($argument)
     }
     $start.UseShellExecute = $false
