@@ -5,10 +5,15 @@
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Emx2Hpc.TestSupport.ps1')
-    $script:publish = Join-Path $TestDrive 'publish'
-    & dotnet publish (Join-Path $RepoRoot 'src/Emx2Hpc.PowerShell/Emx2Hpc.PowerShell.csproj') -c Release -o $publish `
-        --disable-build-servers -nologo -v quiet | Out-Host
-    if ($LASTEXITCODE -ne 0) { throw "dotnet publish failed ($LASTEXITCODE)" }
+    # build.ps1 -Task Test leaves its publish output next to the module folder; reuse it rather than publish again.
+    $script:publish = if ($env:EMX2HPC_MODULE_DIR) { Join-Path $env:EMX2HPC_MODULE_DIR '../../publish/Emx2Hpc.PowerShell' } else { '' }
+    if (-not $publish -or -not (Test-Path (Join-Path $publish 'Emx2Hpc.PowerShell.dll'))) {
+        $script:publish = Join-Path $TestDrive 'publish'
+        & dotnet publish (Join-Path $RepoRoot 'src/Emx2Hpc.PowerShell/Emx2Hpc.PowerShell.csproj') -c Release -o $publish `
+            --disable-build-servers -nologo -v quiet | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw "dotnet publish failed ($LASTEXITCODE)" }
+    }
+    $script:publish = (Resolve-Path $publish).Path
 
     $bashOutput = Join-Path $TestDrive 'bash'
     $script:bashModule = (& bash (Join-Path $RepoRoot 'build/layout-module.sh') -c Release -o $bashOutput --publish-dir $publish | Select-Object -Last 1)
