@@ -7,10 +7,14 @@
     Build   dotnet publish src/Emx2Hpc.PowerShell, then lay out out/Emx2Hpc/<version>/: manifest, format and help
             files, the cmdlet dll, Dependencies/ (Core and third-party assemblies, loaded through the module's own
             AssemblyLoadContext), flat <rid>/ folders with the native e_sqlite3, and MAML help generated from the
-            cmdlet metadata. The same layout as build/layout-module.sh, for machines without bash.
-    Test    dotnet test tests/Unit, then the Pester 5 suites in tests/Pester against the built module and the EMX2
-            emulator, if Pester 5 is installed. Without it the Pester suites are reported as not run, never as
-            passed.
+            cmdlet metadata. The same layout as build/layout-module.sh, for machines without bash; the Layout Pester
+            suite lays out one publish output with both and fails on any difference.
+    Test    dotnet test tests/Unit (TRX: <ResultsDirectory>/unit.trx), then every Pester 5 suite in tests/Pester,
+            each in a fresh pwsh against the built module (NUnit XML: <ResultsDirectory>/pester-<suite>.xml).
+            E2E.Tests.ps1 runs when EMX2HPC_E2E=1 (against the local Slurm, and a local EMX2 emulator unless
+            EMX2_BASE_URL names a server); otherwise its tests are reported as skipped. A suite that cannot start
+            (no Pester 5, an import that fails, no result file) writes <suite>.suite-errors and fails the task:
+            never reported as passed or skipped. .ci/run sums these files.
     Package Build, then zip out/Emx2Hpc-<version>.zip holding Emx2Hpc/<version>/, so unzipping it into a folder on
             $env:PSModulePath installs the module.
 
@@ -25,13 +29,22 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    [string] $Output = (Join-Path $PSScriptRoot 'out')
+    [string] $Output = (Join-Path $PSScriptRoot 'out'),
+
+    # Where the Test task writes unit.trx, pester-<suite>.xml and <suite>.suite-errors. Default: <Output>/test-results.
+    [string] $ResultsDirectory,
+
+    # Lay out an existing `dotnet publish` output of src/Emx2Hpc.PowerShell instead of publishing (as
+    # build/layout-module.sh --publish-dir; tests/Pester/Emx2Hpc.Layout.Tests.ps1 compares the two layouts).
+    [string] $PublishDirectory
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 # dotnet and the zip code resolve relative paths against the process directory, not the PowerShell location.
 $Output = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Output)
+if (-not $ResultsDirectory) { $ResultsDirectory = Join-Path $Output 'test-results' }
+$ResultsDirectory = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ResultsDirectory)
 
 # Platforms the module ships the native SQLite for; build/layout-module.sh lists the same.
 $NativeRids = @('linux-x64', 'linux-arm64', 'osx-arm64', 'win-x64')
@@ -65,10 +78,16 @@ function Get-SmaReference {
 
 function Invoke-BuildTask {
     $version = Get-ModuleVersion
-    $publish = Join-Path $Output 'publish/Emx2Hpc.PowerShell'
-    if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
-    Invoke-DotNet @('publish', (Join-Path $PSScriptRoot 'src/Emx2Hpc.PowerShell/Emx2Hpc.PowerShell.csproj'),
-        '-c', $Configuration, '-o', $publish, '--disable-build-servers', '-nologo', '-v', 'quiet')
+    if ($PublishDirectory) {
+        $publish = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($PublishDirectory)
+    }
+    else {
+        $publish = Join-Path $Output 'publish/Emx2Hpc.PowerShell'
+        if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
+        Invoke-DotNet @('publish', (Join-Path $PSScriptRoot 'src/Emx2Hpc.PowerShell/Emx2Hpc.PowerShell.csproj'),
+            '-c', $Configuration, '-o', $publish, '--disable-build-servers', '-nologo', '-v', 'quiet')
+    }
+    if (-not (Test-Path (Join-Path $publish 'Emx2Hpc.PowerShell.dll'))) { throw "no Emx2Hpc.PowerShell.dll in $publish" }
 
     $module = Join-Path $Output "Emx2Hpc/$version"
     if (Test-Path $module) { Remove-Item $module -Recurse -Force }
@@ -105,23 +124,67 @@ function Invoke-BuildTask {
 
 function Invoke-TestTask {
     param([Parameter(Mandatory)] [string] $Module)
-    Invoke-DotNet @('test', (Join-Path $PSScriptRoot 'tests/Unit'), '-c', $Configuration)
+    $null = New-Item -ItemType Directory -Force $ResultsDirectory
+    $failed = [System.Collections.Generic.List[string]]::new()
 
+    # The unit suite runs once here; its failures are collected so the Pester suites still run and report.
+    & dotnet test (Join-Path $PSScriptRoot 'tests/Unit') -c $Configuration --logger 'trx;LogFileName=unit.trx' `
+        --results-directory $ResultsDirectory | Out-Host
+    if ($LASTEXITCODE -ne 0) { $failed.Add('unit') }
+    if (-not (Test-Path (Join-Path $ResultsDirectory 'unit.trx'))) { Write-SuiteError 'unit' 'no unit.trx written' }
+
+    $suites = @(Get-ChildItem (Join-Path $PSScriptRoot 'tests/Pester') -Filter '*.Tests.ps1' | Sort-Object Name)
     $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge ([version]'5.0.0') |
         Sort-Object Version -Descending | Select-Object -First 1
     if (-not $pester) {
-        Write-Warning 'Pester not available: PowerShell suites not run'
-        return
+        foreach ($suite in $suites) { Write-SuiteError (Get-SuiteName $suite) 'Pester 5 is not installed (build/install-powershell.sh)' }
+        throw 'Pester 5 is not installed: the PowerShell suites could not run (build/install-powershell.sh installs it)'
     }
 
     Invoke-DotNet @('build', (Join-Path $PSScriptRoot 'src/Emx2Hpc.Emulator'), '-c', $Configuration, '-nologo', '-v', 'quiet')
     $env:EMX2HPC_MODULE_DIR = $Module
-    # A fresh pwsh: the module's assemblies stay loaded in a session, and the tests must import the built copy.
-    $command = "Import-Module Pester -RequiredVersion $($pester.Version); " +
-        '$c = New-PesterConfiguration; $c.Run.Path = ''' + (Join-Path $PSScriptRoot 'tests/Pester') + '''; ' +
-        '$c.Run.Exit = $true; $c.Output.Verbosity = ''Detailed''; Invoke-Pester -Configuration $c'
-    & ([Environment]::ProcessPath) -NoProfile -NonInteractive -Command $command
-    if ($LASTEXITCODE -ne 0) { throw "Pester suites failed (exit code $LASTEXITCODE)" }
+    # The install and cron tests install the module the way a user does: by expanding the package zip.
+    $env:EMX2HPC_PACKAGE_ZIP = Invoke-PackageTask -Module $Module
+    foreach ($suite in $suites) {
+        $name = Get-SuiteName $suite
+        if (-not (Invoke-PesterSuite -Suite $suite.FullName -Name $name -PesterVersion $pester.Version)) { $failed.Add($name) }
+    }
+    if ($failed.Count -gt 0) { throw "test suites with failures: $($failed -join ', ')" }
+}
+
+function Get-SuiteName([System.IO.FileInfo] $Suite) { 'pester-' + ($Suite.Name -replace '\.Tests\.ps1$', '') }
+
+# A suite that could not run, or failed outside its tests (a broken BeforeAll of a whole file), leaves a count
+# here that .ci/run adds to the failures: the result file alone would not show it.
+function Write-SuiteError([string] $Name, [string] $Reason) {
+    Write-Warning "${Name}: $Reason"
+    Set-Content -LiteralPath (Join-Path $ResultsDirectory "$Name.suite-errors") -Value '1'
+}
+
+# One suite, one fresh pwsh: the module's assemblies stay loaded in a session, and each suite must import the built
+# copy on its own. The child exits with the number of failed tests, blocks and containers.
+function Invoke-PesterSuite([string] $Suite, [string] $Name, [version] $PesterVersion) {
+    $resultFile = Join-Path $ResultsDirectory "$Name.xml"
+    Remove-Item -LiteralPath $resultFile, (Join-Path $ResultsDirectory "$Name.suite-errors") -ErrorAction SilentlyContinue
+    $command = "Import-Module Pester -RequiredVersion $PesterVersion -ErrorAction Stop; " +
+        '$c = New-PesterConfiguration; $c.Run.Path = $env:EMX2HPC_PESTER_SUITE; $c.Run.PassThru = $true; ' +
+        '$c.Output.Verbosity = ''Detailed''; $c.TestResult.Enabled = $true; $c.TestResult.OutputFormat = ''NUnitXml''; ' +
+        '$c.TestResult.OutputPath = $env:EMX2HPC_PESTER_RESULT; $r = Invoke-Pester -Configuration $c; ' +
+        'exit ($r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount)'
+    $env:EMX2HPC_PESTER_SUITE = $Suite
+    $env:EMX2HPC_PESTER_RESULT = $resultFile
+    # Not [Environment]::ProcessPath: for pwsh installed as a .NET global tool that is the dotnet host.
+    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    try { & $pwsh -NoProfile -NonInteractive -Command $command | Out-Host }
+    finally { Remove-Item Env:EMX2HPC_PESTER_SUITE, Env:EMX2HPC_PESTER_RESULT -ErrorAction SilentlyContinue }
+    $exit = $LASTEXITCODE
+    if (-not (Test-Path $resultFile)) {
+        Write-SuiteError $Name "no result file (pwsh exit code $exit)"
+        return $false
+    }
+    $failures = [int]([xml](Get-Content -Raw $resultFile)).'test-results'.failures
+    if ($exit -ne 0 -and $failures -eq 0) { Write-SuiteError $Name "failed outside its tests (exit code $exit)" }
+    $exit -eq 0
 }
 
 function Invoke-PackageTask {

@@ -5,8 +5,13 @@
     cluster and a real (or emulated) EMX2 server.
 
 .DESCRIPTION
-    Pester 5. Meant for people with pwsh and the Vagrant VM (e2e/vagrant: `make -C e2e/vagrant up`), run where the
-    Slurm tools reach the cluster, i.e. inside the VM:
+    Pester 5, run where the Slurm tools reach the cluster. On a host with Slurm but no EMX2 (CI: .ci/run provisions
+    Slurm with e2e/vagrant/provision.sh --local), leave EMX2_BASE_URL unset: the suite starts the EMX2 emulator and
+    writes the configuration of e2e/e2e-config.example.yaml itself (job scripts copied to a temporary folder):
+
+        $env:EMX2HPC_E2E = '1'; ./build.ps1 -Task Build, Test      # or Invoke-Pester tests/Pester/E2E.Tests.ps1
+
+    Against a real EMX2, e.g. from the Vagrant VM (e2e/vagrant: `make -C e2e/vagrant up`):
 
         vagrant ssh            # then, in /opt/emx2hpc with pwsh 7.4+ and Pester 5 installed:
         ./build.ps1 -Task Build
@@ -17,7 +22,8 @@
 
     Environment:
       EMX2HPC_E2E=1          enables the suite; otherwise every test is reported as skipped.
-      EMX2_BASE_URL          the EMX2 server (also expanded by the configuration's base_url).
+      EMX2_BASE_URL          the EMX2 server (also expanded by the configuration's base_url). Unset: a local
+                             emulator, with its own token and configuration (the next two are then ignored).
       EMX2HPC_E2E_TOKEN      an EMX2 user token with the Editor role: creates, cancels, deletes and downloads.
       EMX2HPC_E2E_CONFIG     the worker configuration (default /etc/emx2-hpc/config.yaml), with the e2e-test:*
                              profiles of e2e/e2e-config.example.yaml; the worker's secret must be known to EMX2.
@@ -28,7 +34,7 @@
     claim and submit the jobs with its own environment. The "cancel at SUBMITTED" scenario drains the node for a few
     seconds (scontrol, as root or through passwordless sudo) and resumes it in a finally block.
 
-    This file has not been run where it was written (no pwsh there); tests/E2E is the suite that runs in CI.
+    .ci/run runs this suite through ./build.ps1 -Task Test, next to the xUnit scenarios of tests/E2E.
 #>
 
 BeforeDiscovery {
@@ -57,6 +63,9 @@ BeforeAll {
 
     # --- EMX2 side ------------------------------------------------------------------------------------------------
 
+    # Every job this run created, so AfterAll can scancel what is left of them on the shared cluster.
+    $script:createdJobs = [System.Collections.Generic.List[string]]::new()
+
     function New-E2EJob {
         # (not $Profile: that is PowerShell's automatic variable)
         param([Parameter(Mandatory)] [string] $ProfileName, [string] $Parameters, [string] $Inputs, [int] $TimeoutSeconds)
@@ -64,7 +73,9 @@ BeforeAll {
         if ($Parameters) { $arguments.Parameters = $Parameters }
         if ($Inputs) { $arguments.Inputs = $Inputs }
         if ($TimeoutSeconds) { $arguments.TimeoutSeconds = $TimeoutSeconds }
-        New-HpcJob @arguments
+        $job = New-HpcJob @arguments
+        $createdJobs.Add("$($job.Id)")
+        $job
     }
 
     function Get-E2EJob { param([string] $Id) Get-HpcJob -Id $Id -Token $token -ErrorAction Stop }
@@ -192,12 +203,24 @@ BeforeAll {
 
     if (-not $enabled) { return }
     Import-E2EModule
-    foreach ($name in 'EMX2_BASE_URL', 'EMX2HPC_E2E_TOKEN') {
-        if (-not [Environment]::GetEnvironmentVariable($name)) { throw "$name is not set (see the header of E2E.Tests.ps1)" }
+    $script:local = $null
+    if (-not $env:EMX2_BASE_URL) {
+        . (Join-Path $PSScriptRoot 'Emx2Hpc.TestSupport.ps1')
+        $script:savedEnvironment = @{}
+        foreach ($name in 'EMX2_BASE_URL', 'EMX2_WORKER_ID', 'EMX2_WORKER_SECRET_FILE', 'EMX2_HPC_STATE_DB', 'EMX2_HPC_JOBS_DIR', 'EMX2_HPC_DATA_DIR') {
+            $savedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name)
+        }
+        $script:local = Start-E2ELocalEnvironment -Directory (Join-Path ([IO.Path]::GetTempPath()) "emx2hpc-e2e-pester-$([guid]::NewGuid().ToString('N'))")
+        $script:baseUrl = $local.BaseUrl
+        $script:token = $local.Token
+        $script:config = $local.Config
     }
-    $script:baseUrl = $env:EMX2_BASE_URL
-    $script:token = $env:EMX2HPC_E2E_TOKEN
-    $script:config = if ($env:EMX2HPC_E2E_CONFIG) { $env:EMX2HPC_E2E_CONFIG } else { '/etc/emx2-hpc/config.yaml' }
+    else {
+        if (-not $env:EMX2HPC_E2E_TOKEN) { throw 'EMX2HPC_E2E_TOKEN is not set (see the header of E2E.Tests.ps1)' }
+        $script:baseUrl = $env:EMX2_BASE_URL
+        $script:token = $env:EMX2HPC_E2E_TOKEN
+        $script:config = if ($env:EMX2HPC_E2E_CONFIG) { $env:EMX2HPC_E2E_CONFIG } else { '/etc/emx2-hpc/config.yaml' }
+    }
     $PSDefaultParameterValues['*-Hpc*:ConfigPath'] = $config
 
     # The two time-limit scenarios need a minute of real time: start them now, check them last.
@@ -207,6 +230,14 @@ BeforeAll {
 
 AfterAll {
     $PSDefaultParameterValues.Remove('*-Hpc*:ConfigPath')
+    if (-not $enabled) { return }
+    # A failed scenario may leave a sleeping job behind; the cluster is shared.
+    foreach ($id in $createdJobs) { scancel --name "emx2-$id" 2>$null }
+    if ($local) {
+        Stop-TestEmulator $local.Emulator
+        foreach ($name in $savedEnvironment.Keys) { [Environment]::SetEnvironmentVariable($name, $savedEnvironment[$name]) }
+        Remove-Item -LiteralPath (Split-Path $local.Config) -Recurse -Force -ErrorAction SilentlyContinue
+    }
 }
 
 Describe 'E2E: worker registration and health' -Skip:(-not $enabled) {
@@ -274,7 +305,7 @@ Describe 'E2E: jobs on Slurm' -Skip:(-not $enabled) {
         $artifact = Send-HpcArtifact -Path $source -Name 'e2e-transform-input' -Confirm:$false -ErrorAction Stop
         $artifact.Status | Should -Be 'COMMITTED'
 
-        $job = New-E2EJob -ProfileName 'transform' -Inputs (ConvertTo-Json -InputObject @(@{ artifact_id = $artifact.Id }) -Compress)
+        $job = New-E2EJob -ProfileName 'transform' -Inputs (ConvertTo-Json -InputObject @(@{ artifact_id = $artifact.ArtifactId }) -Compress)
         $job = Invoke-JobToEnd -Id $job.Id -Expected 'COMPLETED'
 
         $out = Receive-E2EArtifact $job.OutputArtifactId

@@ -24,7 +24,7 @@ AfterAll {
 Describe 'Test-HpcConfig' {
     It 'returns one check result per check, EMX2 reachable and authenticated' {
         $checks = Test-HpcConfig
-        $checks | ForEach-Object { $_.GetType().FullName | Should -Be 'Emx2Hpc.Core.Checks.CheckResult' }
+        $checks | ForEach-Object { $_.GetType().FullName | Should -Be 'Emx2Hpc.CheckResult' }
         foreach ($name in 'config', 'secret', 'emx2 reachable', 'emx2 auth') {
             ($checks | Where-Object Name -eq $name).Status | Should -Be 'Pass' -Because "check '$name'"
         }
@@ -56,8 +56,9 @@ Describe 'New-HpcJob, Get-HpcJob, Get-HpcJobTransition' {
     It 'takes parameters as a hashtable or as JSON text' {
         $fromHashtable = New-HpcJob -Processor 'demo:v1' -Parameters @{ n = 3; names = @('a', 'b') } -Token $token -Confirm:$false
         $fromJson = New-HpcJob -Processor 'demo:v1' -Parameters '{"n":3}' -Token $token -Confirm:$false
-        $fromHashtable.Parameters.GetProperty('n').GetInt32() | Should -Be 3
-        $fromJson.Parameters.GetProperty('n').GetInt32() | Should -Be 3
+        $fromHashtable.Parameters.n | Should -Be 3
+        $fromHashtable.Parameters.names | Should -Be @('a', 'b')
+        $fromJson.Parameters.n | Should -Be 3
     }
 
     It 'pages with -First/-Skip like -Limit/-Offset' {
@@ -69,7 +70,7 @@ Describe 'New-HpcJob, Get-HpcJob, Get-HpcJobTransition' {
     It 'shows the transition history of a job from the pipeline' {
         $transitions = New-DemoJob | Get-HpcJobTransition -Token $token
         $transitions | Should -Not -BeNullOrEmpty
-        $transitions[0].GetType().FullName | Should -Be 'Emx2Hpc.Core.Protocol.Dtos.TransitionDto'
+        $transitions[0].GetType().FullName | Should -Be 'Emx2Hpc.JobTransition'
     }
 }
 
@@ -78,7 +79,7 @@ Describe 'The documented pipelines' {
         $before = @(Get-HpcJob -Status PENDING -All).Id
         $before.Count | Should -BeGreaterThan 0
         $tracked = Get-HpcJob -Status PENDING | Receive-HpcJob -Confirm:$false | Submit-SlurmJob -Simulate -Confirm:$false
-        $tracked | ForEach-Object { $_.GetType().FullName | Should -Be 'Emx2Hpc.Core.State.TrackedJob' }
+        $tracked | ForEach-Object { $_.GetType().FullName | Should -Be 'Emx2Hpc.TrackedJob' }
         foreach ($id in $tracked.JobId) { (Get-HpcJob -Id $id).Status | Should -Be 'SUBMITTED' }
     }
 
@@ -104,7 +105,7 @@ Describe 'Invoke-HpcCycle' {
     It 'runs one simulated cycle and outputs the cycle report' {
         $null = New-DemoJob
         $report = Invoke-HpcCycle -Simulate -Confirm:$false -ErrorVariable failures
-        $report.GetType().FullName | Should -Be 'Emx2Hpc.Core.Cycle.CycleReport'
+        $report.GetType().FullName | Should -Be 'Emx2Hpc.CycleReport'
         $report.Emx2Unreachable | Should -BeFalse
         $report.Claimed | Should -BeGreaterThan 0
         $failures | Should -BeNullOrEmpty
@@ -123,7 +124,7 @@ Describe 'Invoke-HpcCycle' {
         $directory = (New-Item -ItemType Directory (Join-Path $TestDrive 'cron')).FullName
         $down = New-TestConfig -Directory $directory -BaseUrl 'http://127.0.0.1:9/' -SecretFile $secret
         $manifest = Join-Path (Get-TestModuleDirectory) 'Emx2Hpc.psd1'
-        & ([Environment]::ProcessPath) -NoProfile -NonInteractive -Command "Import-Module '$manifest'; Invoke-HpcCycle -ConfigPath '$down' -Simulate" *> $null
+        & (Get-PwshPath) -NoProfile -NonInteractive -Command "Import-Module '$manifest'; Invoke-HpcCycle -ConfigPath '$down' -Simulate" *> $null
         $LASTEXITCODE | Should -Be 1
     }
 }
@@ -135,12 +136,12 @@ Describe 'Send-HpcArtifact and Receive-HpcArtifact' {
         New-Item -ItemType Directory (Join-Path $source 'sub') | Out-Null
         Set-Content (Join-Path $source 'sub/b.csv') "x,y`n1,2"
         $artifact = Send-HpcArtifact -Path $source -Name 'pester-upload' -Type 'blob' -Confirm:$false
-        $artifact.GetType().FullName | Should -Be 'Emx2Hpc.Core.Protocol.Dtos.ArtifactDto'
+        $artifact.GetType().FullName | Should -Be 'Emx2Hpc.Artifact'
         $artifact.Status | Should -Be 'COMMITTED'
 
         $target = Join-Path $TestDrive 'download'
-        $summary = Receive-HpcArtifact -ArtifactId $artifact.Id -Destination $target -Token $token -Confirm:$false
-        $summary.Files | Should -Be 2
+        $summary = Receive-HpcArtifact -ArtifactId $artifact.ArtifactId -Destination $target -Token $token -Confirm:$false
+        $summary.FileCount | Should -Be 2
         Get-Content (Join-Path $target 'a.txt') | Should -Be 'alpha'
         Get-Content (Join-Path $target 'sub/b.csv') -Raw | Should -Be (Get-Content (Join-Path $source 'sub/b.csv') -Raw)
     }

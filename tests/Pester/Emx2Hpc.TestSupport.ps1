@@ -18,6 +18,14 @@ function Import-TestModule {
     Import-Module $manifest -Force -ErrorAction Stop
 }
 
+# The pwsh running this suite, for child processes. Not [Environment]::ProcessPath: for pwsh installed as a .NET global
+# tool that is the dotnet host. $PSHOME holds pwsh's own launcher in every install kind.
+function Get-PwshPath {
+    $launcher = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    if (Test-Path $launcher) { return $launcher }
+    (Get-Command pwsh -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+}
+
 function Get-EmulatorDll {
     if ($env:EMX2HPC_EMULATOR_DLL) { return $env:EMX2HPC_EMULATOR_DLL }
     $found = Get-ChildItem (Join-Path $script:RepoRoot 'src/Emx2Hpc.Emulator/bin') -Recurse -Filter 'emx2-hpc-emulator.dll' -ErrorAction SilentlyContinue |
@@ -42,11 +50,14 @@ function Start-TestEmulator {
         [Parameter(Mandatory)] [string] $WorkerSecretFile,
         [string] $WorkerId = 'w1',
         [string] $UserToken = 'admin',
-        [int] $TimeoutSeconds = 60
+        [ValidateSet('Viewer', 'Editor', 'Manager', 'Owner')] [string] $UserRole = 'Manager',
+        [int] $TimeoutSeconds = 60,
+        # More emulator options, e.g. '--fault-plan', $file.
+        [string[]] $ExtraArguments = @()
     )
     $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($argument in @((Get-EmulatorDll), '--urls', 'http://127.0.0.1:0',
-            '--worker-secret', "$WorkerId=$WorkerSecretFile", '--user-token', "$UserToken=Manager")) {
+            '--worker-secret', "$WorkerId=$WorkerSecretFile", '--user-token', "$UserToken=$UserRole") + $ExtraArguments) {
         $start.ArgumentList.Add($argument)
     }
     $start.UseShellExecute = $false
@@ -106,4 +117,35 @@ staging:
     - $Directory
 "@ | Set-Content -LiteralPath $path
     $path
+}
+
+# For E2E.Tests.ps1 on a host with Slurm but no EMX2 (CI, this machine): an emulator as EMX2, and the worker
+# configuration of e2e/e2e-config.example.yaml (the same profiles) with the job scripts copied under $Directory,
+# which slurmd must be able to read. Sets the variables the example configuration expands and returns
+# @{ Emulator; BaseUrl; Token; Config }.
+function Start-E2ELocalEnvironment {
+    param([Parameter(Mandatory)] [string] $Directory)
+    $null = New-Item -ItemType Directory -Force $Directory
+    $scripts = (New-Item -ItemType Directory -Force (Join-Path $Directory 'scripts')).FullName
+    foreach ($name in 'data', 'jobs', 'state') { $null = New-Item -ItemType Directory -Force (Join-Path $Directory $name) }
+    if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($Directory, [System.IO.UnixFileMode][Convert]::ToInt32('755', 8)) }
+    foreach ($script in Get-ChildItem (Join-Path $script:RepoRoot 'e2e/scripts') -Filter '*.sh') {
+        $target = Join-Path $scripts $script.Name
+        Copy-Item -LiteralPath $script.FullName -Destination $target -Force
+        if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($target, [System.IO.UnixFileMode][Convert]::ToInt32('755', 8)) }
+    }
+    $workerId = 'e2e-pester-worker'
+    $secret = New-TestSecretFile -Path (Join-Path $Directory 'worker.secret')
+    $token = 'e2e-editor-' + [guid]::NewGuid().ToString('N')
+    $emulator = Start-TestEmulator -WorkerSecretFile $secret -WorkerId $workerId -UserToken $token -UserRole Editor
+    $config = Join-Path $Directory 'config.yaml'
+    (Get-Content -Raw (Join-Path $script:RepoRoot 'e2e/e2e-config.example.yaml')).
+        Replace('/opt/emx2hpc/e2e/scripts', $scripts) | Set-Content -LiteralPath $config
+    $env:EMX2_BASE_URL = $emulator.Url
+    $env:EMX2_WORKER_ID = $workerId
+    $env:EMX2_WORKER_SECRET_FILE = $secret
+    $env:EMX2_HPC_STATE_DB = Join-Path $Directory 'state/state.db'
+    $env:EMX2_HPC_JOBS_DIR = Join-Path $Directory 'jobs'
+    $env:EMX2_HPC_DATA_DIR = Join-Path $Directory 'data'
+    @{ Emulator = $emulator; BaseUrl = $emulator.Url; Token = $token; Config = $config }
 }

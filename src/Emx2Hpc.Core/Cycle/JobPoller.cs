@@ -53,7 +53,7 @@ internal sealed class JobPoller(CycleContext ctx)
     /// <summary>Claims one named job (Receive-HpcJob -Id). Errors surface to the caller instead of being skipped.</summary>
     public async Task<JobDto> ClaimByIdAsync(string jobId, CancellationToken ct)
     {
-        if (ctx.Store.GetJob(jobId) is not null) throw new InvalidOperationException($"job {jobId} is already claimed and tracked by this worker");
+        if (ctx.Store.GetJob(jobId) is not null) throw new JobClaimConflictException(jobId, $"job {jobId} is already claimed and tracked by this worker");
         var job = await ctx.Client.GetJobAsync(jobId, ct);
         var profile = ctx.Config.FindProfile(job.Processor ?? "", job.Profile)
             ?? throw new InvalidOperationException($"no profile configured for {job.Processor}:{job.Profile ?? "default"}; this worker cannot run job {jobId}");

@@ -21,10 +21,15 @@ internal static class ArtifactReceiver
         var artifact = await client.GetArtifactAsync(artifactId, ct);
         if (artifact.Residence is { } r && r != ArtifactResidence.Managed)
             throw new InvalidOperationException($"artifact {artifactId} is {r}: its files live at {artifact.ContentUrl}, not in EMX2");
-        progress?.Report(new TransferProgress { Activity = $"Receiving artifact {artifactId}", CurrentFile = artifact.Name });
-        var store = new Emx2ArtifactStore(client);
+        var activity = $"Receiving artifact {artifactId}";
+        progress?.Report(new TransferProgress { Activity = activity, CurrentFile = artifact.Name });
+        IArtifactStore store = new Emx2ArtifactStore(client);
+        if (progress is not null) store = new ProgressArtifactStore(store, activity, progress);
         await new ManagedInputStager(store, log).StageAsync(artifact, full, ct);
         var files = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Select(f => new FileInfo(f)).ToList();
-        return new DownloadSummary { ArtifactId = artifactId, Directory = full, Files = files.Count, Bytes = files.Sum(f => f.Length) };
+        // The last word on progress: concurrent per-file reports may arrive out of order.
+        var bytes = files.Sum(f => f.Length);
+        progress?.Report(new TransferProgress { Activity = activity, FilesDone = files.Count, FilesTotal = files.Count, BytesDone = bytes, BytesTotal = bytes });
+        return new DownloadSummary { ArtifactId = artifactId, Directory = full, Files = files.Count, Bytes = bytes };
     }
 }

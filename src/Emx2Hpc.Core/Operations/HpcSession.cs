@@ -62,6 +62,15 @@ public sealed class HpcSession : IDisposable
         return new HpcSession(config, options, log);
     }
 
+    /// <summary>The (processor, profile) pairs a configuration declares, for argument completion: read without
+    /// opening a session. The secret's permissions are not checked because only profile names are used. Throws
+    /// <see cref="ConfigException"/> when the file cannot be loaded.</summary>
+    public static IReadOnlyList<(string Processor, string Profile)> ConfiguredProfiles(string? configPath)
+    {
+        var config = HpcConfigLoader.LoadFile(ConfigLocator.Resolve(configPath), new ConfigLoadOptions { AllowInsecureSecret = true });
+        return config.Profiles.Select(p => (p.Processor, p.Profile)).ToList();
+    }
+
     private Emx2ClientOptions ClientOptions()
     {
         var options = Emx2ClientFactory.Options(Config);
@@ -77,7 +86,7 @@ public sealed class HpcSession : IDisposable
 
     public async Task<IReadOnlyList<JobDto>> GetJobsAsync(JobFilter filter, CancellationToken ct)
     {
-        if (filter.Id is not null) return [await Client.GetJobAsync(filter.Id, ct)];
+        if (filter.Id is not null) return [await Client.GetJobAsync(ObjectIds.Require(ObjectKind.Job, filter.Id), ct)];
         // EMX2 matches status case-sensitively; admins type "pending".
         var query = new JobQuery { Status = filter.Status?.ToUpperInvariant(), Processor = filter.Processor, Profile = filter.Profile, Limit = filter.Limit, Offset = filter.Offset };
         return filter.All ? await Client.ListAllJobsAsync(query, ct) : (await Client.ListJobsPageAsync(query, ct)).Items;
@@ -85,11 +94,15 @@ public sealed class HpcSession : IDisposable
 
     /// <summary>Claims register first (an idempotent upsert, as every cron cycle does): EMX2 refuses a claim from a
     /// worker without the matching capability, and an admin's first Receive-HpcJob must not fail on that.</summary>
-    public Task<JobDto> ClaimJobAsync(string jobId, CancellationToken ct) => Runner.WithLockAsync(async c =>
+    public Task<JobDto> ClaimJobAsync(string jobId, CancellationToken ct)
     {
-        await c.Registration.RegisterAsync(ct);
-        return await c.ClaimJobAsync(jobId, ct);
-    });
+        var id = ObjectIds.Require(ObjectKind.Job, jobId);
+        return Runner.WithLockAsync(async c =>
+        {
+            await c.Registration.RegisterAsync(ct);
+            return await c.ClaimJobAsync(id, ct);
+        });
+    }
 
     public async Task<IReadOnlyList<JobDto>> ClaimAvailableAsync(int maxJobs, CancellationToken ct)
     {
@@ -107,7 +120,7 @@ public sealed class HpcSession : IDisposable
         ArtifactSender.SendAsync(Client, request, Config.Staging.AllowedPosixRoots, progress, ct);
 
     public Task<DownloadSummary> ReceiveArtifactAsync(string artifactId, string destinationDirectory, IProgress<TransferProgress>? progress, CancellationToken ct) =>
-        ArtifactReceiver.ReceiveAsync(Client, _log, artifactId, destinationDirectory, progress, ct);
+        ArtifactReceiver.ReceiveAsync(Client, _log, ObjectIds.Require(ObjectKind.Artifact, artifactId), destinationDirectory, progress, ct);
 
     public Task<CycleReport> InvokeCycleAsync(CancellationToken ct) => Runner.RunOnceAsync(ct: ct);
 
@@ -125,7 +138,7 @@ public sealed class HpcSession : IDisposable
 
     public Task RunDaemonAsync(CancellationToken stop) => Runner.RunLoopAsync(stop);
 
-    public Task<JobDto> CancelJobAsync(string jobId, CancellationToken ct) => Client.CancelJobAsync(jobId, ct);
+    public Task<JobDto> CancelJobAsync(string jobId, CancellationToken ct) => Client.CancelJobAsync(ObjectIds.Require(ObjectKind.Job, jobId), ct);
 
     public async Task<JobDto> NewJobAsync(CreateJobRequest request, CancellationToken ct)
     {
@@ -133,9 +146,14 @@ public sealed class HpcSession : IDisposable
         return await Client.GetJobAsync(created.Id, ct);
     }
 
-    public Task<IReadOnlyList<TransitionDto>> GetTransitionsAsync(string jobId, CancellationToken ct) => Client.GetTransitionsAsync(jobId, ct);
+    public Task<IReadOnlyList<TransitionDto>> GetTransitionsAsync(string jobId, CancellationToken ct) =>
+        Client.GetTransitionsAsync(ObjectIds.Require(ObjectKind.Job, jobId), ct);
 
     public IReadOnlyList<TrackedJob> GetTrackedJobs() => Runner.Context.Store.ListJobs();
+
+    /// <summary>Converts one of EMX2's naive server-local timestamps to UTC, with the server zone this session's
+    /// client has learned (hosts present UTC times; see ServerClock). Null when absent or unparseable.</summary>
+    public DateTimeOffset? ServerTimeToUtc(string? naiveServerTime) => Client.ServerClock.ToUtc(naiveServerTime);
 
     public void Dispose()
     {

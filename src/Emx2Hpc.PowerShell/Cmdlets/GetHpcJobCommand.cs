@@ -1,8 +1,8 @@
 using System.Management.Automation;
 using Emx2Hpc.Core.Operations;
-using Emx2Hpc.Core.Protocol;
-using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.PowerShell.Infrastructure;
+using Emx2Hpc.PowerShell.Output.Mapping;
+using ProtocolStatus = Emx2Hpc.Core.Protocol.JobStatus;
 
 namespace Emx2Hpc.PowerShell.Cmdlets;
 
@@ -23,7 +23,7 @@ namespace Emx2Hpc.PowerShell.Cmdlets;
 /// Shows EMX2's view of every job this worker tracks.
 /// </example>
 [Cmdlet(VerbsCommon.Get, "HpcJob", DefaultParameterSetName = ListSet)]
-[OutputType(typeof(JobDto))]
+[OutputType(typeof(Job))]
 public sealed class GetHpcJobCommand : HpcUserCmdlet
 {
     private const string ListSet = "List";
@@ -37,17 +37,19 @@ public sealed class GetHpcJobCommand : HpcUserCmdlet
 
     /// <summary>Only jobs in this status.</summary>
     [Parameter(ParameterSetName = ListSet)]
-    [ValidateSet(JobStatus.Pending, JobStatus.Claimed, JobStatus.Submitted, JobStatus.Started,
-        JobStatus.Completed, JobStatus.Failed, JobStatus.Cancelled)]
+    [ValidateSet(ProtocolStatus.Pending, ProtocolStatus.Claimed, ProtocolStatus.Submitted, ProtocolStatus.Started,
+        ProtocolStatus.Completed, ProtocolStatus.Failed, ProtocolStatus.Cancelled)]
     public string? Status { get; set; }
 
     /// <summary>Only jobs for this processor (e.g. text-embedding:v3).</summary>
     [Parameter(ParameterSetName = ListSet)]
+    [ArgumentCompleter(typeof(ProcessorCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Processor { get; set; }
 
     /// <summary>Only jobs for this profile (e.g. gpu-medium).</summary>
     [Parameter(ParameterSetName = ListSet)]
+    [ArgumentCompleter(typeof(ProfileCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Profile { get; set; }
 
@@ -80,6 +82,6 @@ public sealed class GetHpcJobCommand : HpcUserCmdlet
             Offset = Offset,
             All = All.IsPresent,
         };
-        EmitEach(ParameterSetName == ByIdSet ? Id : null, (session, ct) => session.GetJobsAsync(filter, ct));
+        EmitEach(ParameterSetName == ByIdSet ? Id : null, (session, ct) => session.GetJobsAsync(filter, ct), JobMapping.ToJob);
     }
 }

@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.PowerShell.Infrastructure;
+using Emx2Hpc.PowerShell.Output.Mapping;
 
 namespace Emx2Hpc.PowerShell.Cmdlets;
 
@@ -15,7 +15,7 @@ namespace Emx2Hpc.PowerShell.Cmdlets;
 /// Shows the history of five failed jobs.
 /// </example>
 [Cmdlet(VerbsCommon.Get, "HpcJobTransition")]
-[OutputType(typeof(TransitionDto))]
+[OutputType(typeof(JobTransition))]
 public sealed class GetHpcJobTransitionCommand : HpcUserCmdlet
 {
     /// <summary>The job. Binds from the pipeline by property name (Id or JobId).</summary>
@@ -24,5 +24,5 @@ public sealed class GetHpcJobTransitionCommand : HpcUserCmdlet
     [ValidateNotNullOrEmpty]
     public string Id { get; set; } = "";
 
-    protected override void ProcessRecord() => EmitEach(Id, (session, ct) => session.GetTransitionsAsync(Id, ct));
+    protected override void ProcessRecord() => EmitEach(Id, (session, ct) => session.GetTransitionsAsync(Id, ct), JobMapping.ToTransition);
 }

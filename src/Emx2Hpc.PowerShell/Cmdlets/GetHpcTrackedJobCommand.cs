@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using Emx2Hpc.Core.State;
 using Emx2Hpc.PowerShell.Infrastructure;
+using Emx2Hpc.PowerShell.Output.Mapping;
 
 namespace Emx2Hpc.PowerShell.Cmdlets;
 
@@ -20,5 +20,5 @@ namespace Emx2Hpc.PowerShell.Cmdlets;
 public sealed class GetHpcTrackedJobCommand : HpcCmdlet
 {
     protected override void ProcessRecord() =>
-        EmitEach(null, (session, _) => Task.FromResult(session.GetTrackedJobs()));
+        EmitEach(null, (session, _) => Task.FromResult(session.GetTrackedJobs()), WorkerMapping.ToTrackedJob);
 }

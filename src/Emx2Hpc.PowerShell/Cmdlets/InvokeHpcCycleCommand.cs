@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using Emx2Hpc.Core.Cycle;
 using Emx2Hpc.PowerShell.Infrastructure;
+using Emx2Hpc.PowerShell.Output.Mapping;
 
 namespace Emx2Hpc.PowerShell.Cmdlets;
 
@@ -35,7 +35,8 @@ public sealed class InvokeHpcCycleCommand : HpcCmdlet
         if (!ShouldProcess(ConfigTarget, "Run one worker cycle")) return;
         if (!TryRun(null, (session, ct) => session.InvokeCycleAsync(ct), out var report)) return;
         // The report is output either way: the cycle still monitored local jobs while EMX2 was away.
-        WriteObject(report);
-        if (ErrorMapper.CycleFailure(report) is { } failure) WriteError(failure);
+        var output = WorkerMapping.ToCycleReport(Session, report);
+        WriteObject(output);
+        if (ErrorMapper.CycleFailure(report, output) is { } failure) WriteError(failure);
     }
 }

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Text.Json;
 using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.PowerShell.Infrastructure;
+using Emx2Hpc.PowerShell.Output.Mapping;
 
 namespace Emx2Hpc.PowerShell.Cmdlets;
 
@@ -18,16 +19,18 @@ namespace Emx2Hpc.PowerShell.Cmdlets;
 /// Creates a job and shows its (first) transition.
 /// </example>
 [Cmdlet(VerbsCommon.New, "HpcJob", SupportsShouldProcess = true)]
-[OutputType(typeof(JobDto))]
+[OutputType(typeof(Job))]
 public sealed class NewHpcJobCommand : HpcUserCmdlet
 {
     /// <summary>The processor that runs the job (e.g. text-embedding:v3).</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(ProcessorCompleter))]
     [ValidateNotNullOrEmpty]
     public string Processor { get; set; } = "";
 
     /// <summary>The resource profile (e.g. gpu-medium). Default: the processor's default profile.</summary>
     [Parameter(Position = 1)]
+    [ArgumentCompleter(typeof(ProfileCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Profile { get; set; }
 
@@ -57,6 +60,6 @@ public sealed class NewHpcJobCommand : HpcUserCmdlet
             Inputs = Inputs,
             TimeoutSeconds = TimeoutSeconds,
         };
-        Emit(Processor, (session, ct) => session.NewJobAsync(request, ct));
+        Emit(Processor, (session, ct) => session.NewJobAsync(request, ct), JobMapping.ToJob);
     }
 }

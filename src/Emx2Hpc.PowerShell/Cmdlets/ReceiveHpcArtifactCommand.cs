@@ -1,13 +1,13 @@
 using System.Management.Automation;
-using Emx2Hpc.Core.Operations;
 using Emx2Hpc.PowerShell.Infrastructure;
+using Emx2Hpc.PowerShell.Output.Mapping;
 
 namespace Emx2Hpc.PowerShell.Cmdlets;
 
 /// <summary>Downloads an artifact's files from EMX2 into a directory.</summary>
 /// <remarks>Files keep their paths inside the artifact; each is checked against the SHA-256 EMX2 sends. Shows
-/// Write-Progress while downloading. A job piped in supplies its output artifact (OutputArtifactId). Outputs a
-/// summary (directory, number of files, bytes).</remarks>
+/// Write-Progress while downloading. A job piped in supplies its output artifact (OutputArtifactId). Outputs an
+/// Emx2Hpc.ArtifactDownload (the directory as FullName, number of files, bytes).</remarks>
 /// <example>
 /// <code>Receive-HpcArtifact -ArtifactId 6c1f0e2d-3b4a-4c5d-8e9f-0a1b2c3d4e5f -Destination ./inputs</code>
 /// Downloads one artifact into ./inputs.
@@ -17,7 +17,7 @@ namespace Emx2Hpc.PowerShell.Cmdlets;
 /// Downloads a finished job's output artifact.
 /// </example>
 [Cmdlet(VerbsCommunications.Receive, "HpcArtifact", SupportsShouldProcess = true)]
-[OutputType(typeof(DownloadSummary))]
+[OutputType(typeof(ArtifactDownload))]
 public sealed class ReceiveHpcArtifactCommand : HpcUserCmdlet
 {
     /// <summary>The artifact to download. Binds from the pipeline by property name (ArtifactId or OutputArtifactId).</summary>
@@ -37,6 +37,7 @@ public sealed class ReceiveHpcArtifactCommand : HpcUserCmdlet
     {
         var directory = ProviderPath(Destination);
         if (ShouldProcess(ArtifactId, $"Download to {directory}"))
-            Emit(ArtifactId, (session, ct) => session.ReceiveArtifactAsync(ArtifactId, directory, TransferProgressSink, ct));
+            Emit(ArtifactId, (session, ct) => session.ReceiveArtifactAsync(ArtifactId, directory, TransferProgressSink, ct),
+                ArtifactMapping.ToDownload);
     }
 }

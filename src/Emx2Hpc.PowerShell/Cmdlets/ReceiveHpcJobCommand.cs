@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.PowerShell.Infrastructure;
+using Emx2Hpc.PowerShell.Output.Mapping;
 
 namespace Emx2Hpc.PowerShell.Cmdlets;
 
@@ -18,7 +18,7 @@ namespace Emx2Hpc.PowerShell.Cmdlets;
 /// Claims up to five jobs this worker can run and submits them.
 /// </example>
 [Cmdlet(VerbsCommunications.Receive, "HpcJob", SupportsShouldProcess = true, DefaultParameterSetName = ByCapabilitySet)]
-[OutputType(typeof(JobDto))]
+[OutputType(typeof(Job))]
 public sealed class ReceiveHpcJobCommand : HpcCmdlet
 {
     private const string ByIdSet = "ById";
@@ -39,11 +39,11 @@ public sealed class ReceiveHpcJobCommand : HpcCmdlet
     {
         if (ParameterSetName == ByIdSet)
         {
-            if (ShouldProcess(Id, "Claim job")) Emit(Id, (session, ct) => session.ClaimJobAsync(Id, ct));
+            if (ShouldProcess(Id, "Claim job")) Emit(Id, (session, ct) => session.ClaimJobAsync(Id, ct), JobMapping.ToJob);
         }
         else if (ShouldProcess($"up to {Count} pending job(s) this worker can run", "Claim"))
         {
-            EmitEach(null, (session, ct) => session.ClaimAvailableAsync(Count, ct));
+            EmitEach(null, (session, ct) => session.ClaimAvailableAsync(Count, ct), JobMapping.ToJob);
         }
     }
 }

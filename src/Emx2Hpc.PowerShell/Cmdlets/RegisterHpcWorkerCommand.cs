@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.PowerShell.Infrastructure;
+using Emx2Hpc.PowerShell.Output.Mapping;
 
 namespace Emx2Hpc.PowerShell.Cmdlets;
 
@@ -13,12 +13,12 @@ namespace Emx2Hpc.PowerShell.Cmdlets;
 /// Registers the worker described by that configuration.
 /// </example>
 [Cmdlet(VerbsLifecycle.Register, "HpcWorker", SupportsShouldProcess = true)]
-[OutputType(typeof(WorkerRegistrationDto))]
+[OutputType(typeof(WorkerRegistration))]
 public sealed class RegisterHpcWorkerCommand : HpcCmdlet
 {
     protected override void ProcessRecord()
     {
         if (ShouldProcess(ConfigTarget, "Register the worker with EMX2"))
-            Emit(null, (session, ct) => session.RegisterAsync(ct));
+            Emit(null, (session, ct) => session.RegisterAsync(ct), WorkerMapping.ToRegistration);
     }
 }

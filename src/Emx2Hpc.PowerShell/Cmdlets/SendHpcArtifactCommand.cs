@@ -1,8 +1,8 @@
 using System.Management.Automation;
 using Emx2Hpc.Core.Operations;
-using Emx2Hpc.Core.Protocol;
-using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.PowerShell.Infrastructure;
+using Emx2Hpc.PowerShell.Output.Mapping;
+using Residences = Emx2Hpc.Core.Protocol.ArtifactResidence;
 
 namespace Emx2Hpc.PowerShell.Cmdlets;
 
@@ -21,7 +21,7 @@ namespace Emx2Hpc.PowerShell.Cmdlets;
 /// Registers each file in place, one artifact per file.
 /// </example>
 [Cmdlet(VerbsCommunications.Send, "HpcArtifact", SupportsShouldProcess = true)]
-[OutputType(typeof(ArtifactDto))]
+[OutputType(typeof(Artifact))]
 public sealed class SendHpcArtifactCommand : HpcCmdlet
 {
     /// <summary>The file or directory to send. Accepts pipeline input, including FileInfo/DirectoryInfo objects
@@ -43,8 +43,8 @@ public sealed class SendHpcArtifactCommand : HpcCmdlet
 
     /// <summary>managed: upload the bytes to EMX2. posix: register paths and hashes only; the files stay where they are.</summary>
     [Parameter]
-    [ValidateSet(ArtifactResidence.Managed, ArtifactResidence.Posix)]
-    public string Residence { get; set; } = ArtifactResidence.Managed;
+    [ValidateSet(Residences.Managed, Residences.Posix)]
+    public string Residence { get; set; } = Residences.Managed;
 
     private protected override string? FailureErrorId => ErrorIds.UploadFailed;
 
@@ -59,6 +59,6 @@ public sealed class SendHpcArtifactCommand : HpcCmdlet
             Type = Type,
             Residence = Residence,
         };
-        Emit(path, (session, ct) => session.SendArtifactAsync(request, TransferProgressSink, ct));
+        Emit(path, (session, ct) => session.SendArtifactAsync(request, TransferProgressSink, ct), ArtifactMapping.ToArtifact);
     }
 }

@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.PowerShell.Infrastructure;
+using Emx2Hpc.PowerShell.Output.Mapping;
 
 namespace Emx2Hpc.PowerShell.Cmdlets;
 
@@ -17,7 +17,7 @@ namespace Emx2Hpc.PowerShell.Cmdlets;
 /// Cancels every pending job of one processor without prompting.
 /// </example>
 [Cmdlet(VerbsLifecycle.Stop, "HpcJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-[OutputType(typeof(JobDto))]
+[OutputType(typeof(Job))]
 public sealed class StopHpcJobCommand : HpcUserCmdlet
 {
     /// <summary>The job to cancel. Binds from the pipeline by property name (Id or JobId).</summary>
@@ -28,6 +28,6 @@ public sealed class StopHpcJobCommand : HpcUserCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ShouldProcess(Id, "Cancel job")) Emit(Id, (session, ct) => session.CancelJobAsync(Id, ct));
+        if (ShouldProcess(Id, "Cancel job")) Emit(Id, (session, ct) => session.CancelJobAsync(Id, ct), JobMapping.ToJob);
     }
 }

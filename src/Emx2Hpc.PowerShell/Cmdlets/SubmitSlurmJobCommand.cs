@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using Emx2Hpc.Core.State;
 using Emx2Hpc.PowerShell.Infrastructure;
+using Emx2Hpc.PowerShell.Output.Mapping;
 
 namespace Emx2Hpc.PowerShell.Cmdlets;
 
@@ -35,6 +35,6 @@ public sealed class SubmitSlurmJobCommand : HpcCmdlet
     protected override void ProcessRecord()
     {
         if (ShouldProcess(Id, "Stage inputs, submit to Slurm and report SUBMITTED"))
-            Emit(Id, (session, ct) => session.SubmitJobAsync(Id, ct));
+            Emit(Id, (session, ct) => session.SubmitJobAsync(Id, ct), WorkerMapping.ToTrackedJob);
     }
 }

@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using Emx2Hpc.Core.Checks;
 using Emx2Hpc.PowerShell.Infrastructure;
+using Emx2Hpc.PowerShell.Output.Mapping;
 
 namespace Emx2Hpc.PowerShell.Cmdlets;
 
@@ -20,5 +20,5 @@ namespace Emx2Hpc.PowerShell.Cmdlets;
 [OutputType(typeof(CheckResult))]
 public sealed class TestHpcConfigCommand : HpcCmdlet
 {
-    protected override void ProcessRecord() => EmitEach(ConfigPath, (session, ct) => session.TestAsync(ct));
+    protected override void ProcessRecord() => EmitEach(ConfigPath, (session, ct) => session.TestAsync(ct), WorkerMapping.ToCheckResult);
 }

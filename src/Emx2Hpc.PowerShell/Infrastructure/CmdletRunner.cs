@@ -133,8 +133,14 @@ internal sealed class CmdletRunner : IDisposable
         }
         if (final && _shownProgress is { } shown)
         {
-            shown.RecordType = ProgressRecordType.Completed;
-            cmdlet.WriteProgress(shown);
+            // A new record: hosts that keep the records (PowerShell.Streams.Progress) hold the one written last, and
+            // changing its RecordType would rewrite that history.
+            cmdlet.WriteProgress(new ProgressRecord(shown.ActivityId, shown.Activity, shown.StatusDescription)
+            {
+                CurrentOperation = shown.CurrentOperation,
+                PercentComplete = shown.PercentComplete,
+                RecordType = ProgressRecordType.Completed,
+            });
             _shownProgress = null;
         }
     }

@@ -1,7 +1,9 @@
 using System.Management.Automation;
 using Emx2Hpc.Core.Configuration;
 using Emx2Hpc.Core.Cycle;
+using CoreCycleReport = Emx2Hpc.Core.Cycle.CycleReport;
 using Emx2Hpc.Core.Emx2;
+using Emx2Hpc.Core.Operations;
 using Emx2Hpc.Core.Scheduling;
 using Emx2Hpc.Core.Staging;
 
@@ -27,13 +29,15 @@ internal static class ErrorMapper
 
     /// <summary>A cycle that could not talk to EMX2 (unreachable, credentials refused) still returns its report,
     /// because local monitoring went on; cron must nevertheless see a failure, as `emx2-hpc once` exits 1.</summary>
-    public static ErrorRecord? CycleFailure(CycleReport report)
+    /// <param name="report">The cycle's report as Core made it.</param>
+    /// <param name="target">The report as the cmdlet output it (the error's TargetObject).</param>
+    public static ErrorRecord? CycleFailure(CoreCycleReport report, object target)
     {
         if (!report.Emx2Unreachable) return null;
         var reason = report.Errors.Count == 0 ? "no detail" : string.Join("; ", report.Errors);
         var exception = new InvalidOperationException($"The cycle could not work with EMX2: {reason}");
         return new ErrorRecord(exception, report.AuthRejected ? ErrorIds.AuthRejected : ErrorIds.Emx2Unreachable,
-            report.AuthRejected ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError, report)
+            report.AuthRejected ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError, target)
         {
             ErrorDetails = new ErrorDetails(exception.Message)
             {
@@ -52,6 +56,8 @@ internal static class ErrorMapper
         Emx2AuthenticationException => (ErrorIds.AuthRejected, ErrorCategory.AuthenticationError),
         Emx2ForbiddenException => (ErrorIds.Forbidden, ErrorCategory.PermissionDenied),
         Emx2NotFoundException e => (NotFoundId(e.Path), ErrorCategory.ObjectNotFound),
+        ObjectNotFoundException e => (e.Kind == ObjectKind.Artifact ? ErrorIds.ArtifactNotFound : ErrorIds.JobNotFound, ErrorCategory.ObjectNotFound),
+        JobClaimConflictException => (ErrorIds.ClaimConflict, ErrorCategory.ResourceBusy),
         Emx2ConflictException { IsHashMismatch: true } => (ErrorIds.HashMismatch, ErrorCategory.InvalidResult),
         Emx2ConflictException e when IsClaim(e.Path) => (ErrorIds.ClaimConflict, ErrorCategory.ResourceBusy),
         Emx2ConflictException => (ErrorIds.StateConflict, ErrorCategory.InvalidOperation),
@@ -88,6 +94,7 @@ internal static class ErrorMapper
         Emx2AuthenticationException => "Check the worker secret (or -Token) and that this host's clock is synchronised (HMAC allows ±300 s).",
         Emx2ForbiddenException => "Give the worker or token owner the role this operation needs in EMX2.",
         Emx2ConflictException e when IsClaim(e.Path) => "Another worker claimed the job first; nothing to do.",
+        JobClaimConflictException => "This worker already holds the job; the next Invoke-HpcCycle carries it on (Get-HpcTrackedJob shows it).",
         SchedulerUnavailableException => "Check that the Slurm commands are on PATH and slurmctld answers (squeue).",
         _ => null,
     };

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Management.Automation;
+using Emx2Hpc.Core.Configuration;
 using Emx2Hpc.Core.Operations;
 
 namespace Emx2Hpc.PowerShell.Infrastructure;
@@ -43,18 +44,26 @@ public abstract class HpcCmdlet : PSCmdlet, IDisposable
     /// provider-qualified paths allowed, the file need not exist yet.</summary>
     private protected string ProviderPath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 
-    /// <summary>Runs a Core call and writes its result. A failure becomes a non-terminating error for this input,
-    /// so the rest of a pipeline still gets processed.</summary>
-    private protected void Emit<T>(object? target, Func<HpcSession, CancellationToken, Task<T>> call)
+    /// <summary>Runs a Core call and writes its result as the module's output type (<paramref name="map"/>, from
+    /// Output/Mapping: cmdlets never output Core or protocol objects). A failure becomes a non-terminating error for
+    /// this input, so the rest of a pipeline still gets processed.</summary>
+    private protected void Emit<TCore, TOutput>(object? target, Func<HpcSession, CancellationToken, Task<TCore>> call,
+        Func<HpcSession, TCore, TOutput> map)
     {
-        if (TryRun(target, call, out var result)) WriteObject(result);
+        if (TryRun(target, call, out var result)) WriteObject(map(OpenedSession(), result));
     }
 
-    /// <summary>Like <see cref="Emit{T}"/> for calls returning a list: the items are written one by one.</summary>
-    private protected void EmitEach<T>(object? target, Func<HpcSession, CancellationToken, Task<IReadOnlyList<T>>> call)
+    /// <summary>Like <see cref="Emit{TCore, TOutput}"/> for calls returning a list: the items are written one by one.</summary>
+    private protected void EmitEach<TCore, TOutput>(object? target, Func<HpcSession, CancellationToken, Task<IReadOnlyList<TCore>>> call,
+        Func<HpcSession, TCore, TOutput> map)
     {
-        if (TryRun(target, call, out var result)) WriteObject(result, enumerateCollection: true);
+        if (!TryRun(target, call, out var result)) return;
+        var session = OpenedSession();
+        foreach (var item in result) WriteObject(map(session, item));
     }
+
+    /// <summary>The open session, for mapping a result a cmdlet got from <see cref="TryRun{T}"/>.</summary>
+    private protected HpcSession Session => OpenedSession();
 
     /// <summary>Runs a Core call that produces no output.</summary>
     private protected void Execute(object? target, Func<HpcSession, CancellationToken, Task> call) =>
@@ -103,6 +112,7 @@ public abstract class HpcCmdlet : PSCmdlet, IDisposable
         catch (Exception e) when (e is not PipelineStoppedException)
         {
             _runner.Flush(this);
+            if (e is ConfigException) NonInteractiveExit.RequestForBadConfig(Host);
             Terminate(ErrorMapper.ToErrorRecord(e, ConfigPath));
         }
         _runner.Flush(this);
@@ -125,6 +135,9 @@ public abstract class HpcCmdlet : PSCmdlet, IDisposable
 
     private bool Shown(string variable) =>
         GetVariableValue(variable) is ActionPreference p && p is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore);
+
+    /// <summary>A redirected console (cron, systemd) gets plain text; see <see cref="RedirectedOutput"/>.</summary>
+    protected override void BeginProcessing() => RedirectedOutput.UsePlainTextWhenRedirected(this);
 
     /// <summary>Ctrl-C: cancels the running Core call; the runner waits for it to wind down.</summary>
     protected override void StopProcessing() => _runner.Stop();

@@ -8,7 +8,7 @@ namespace Emx2Hpc.PowerShell.Loading;
 /// context; when the cmdlets first touch a Core type, the default context cannot find Emx2Hpc.Core (it is not next
 /// to the cmdlet dll, deliberately) and raises Resolving, which this hands to <see cref="Emx2HpcLoadContext"/>.
 /// From then on Core's own references resolve inside that context, never in the default one.</summary>
-/// <remarks>Core types appear in the cmdlet assembly only in [OutputType] attributes and method bodies. Both are
+/// <remarks>Core types appear in the cmdlet assembly only in method bodies (the output types of Output/ are the module's own). They are
 /// resolved lazily, after OnImport has registered the handler, so no Core type is needed while pwsh scans the
 /// assembly for cmdlets. Public cmdlet parameters use framework types only.</remarks>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup

@@ -17,21 +17,22 @@ public static class ExpectedCmdlets
         "Get-HpcJob", "New-HpcJob", "Stop-HpcJob", "Get-HpcJobTransition", "Receive-HpcArtifact",
     };
 
-    /// <summary>What each cmdlet outputs (full type names).</summary>
+    /// <summary>What each cmdlet outputs (full type names): the module's own types from src/Emx2Hpc.PowerShell/Output,
+    /// never Core or protocol types (issue 9: a public contract, documented in docs/powershell.md).</summary>
     public static readonly IReadOnlyDictionary<string, string> OutputType = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["Get-HpcJob"] = "Emx2Hpc.Core.Protocol.Dtos.JobDto",
-        ["Receive-HpcJob"] = "Emx2Hpc.Core.Protocol.Dtos.JobDto",
-        ["Submit-SlurmJob"] = "Emx2Hpc.Core.State.TrackedJob",
-        ["Send-HpcArtifact"] = "Emx2Hpc.Core.Protocol.Dtos.ArtifactDto",
-        ["Invoke-HpcCycle"] = "Emx2Hpc.Core.Cycle.CycleReport",
-        ["Test-HpcConfig"] = "Emx2Hpc.Core.Checks.CheckResult",
-        ["Register-HpcWorker"] = "Emx2Hpc.Core.Protocol.Dtos.WorkerRegistrationDto",
-        ["Stop-HpcJob"] = "Emx2Hpc.Core.Protocol.Dtos.JobDto",
-        ["New-HpcJob"] = "Emx2Hpc.Core.Protocol.Dtos.JobDto",
-        ["Get-HpcJobTransition"] = "Emx2Hpc.Core.Protocol.Dtos.TransitionDto",
-        ["Receive-HpcArtifact"] = "Emx2Hpc.Core.Operations.DownloadSummary",
-        ["Get-HpcTrackedJob"] = "Emx2Hpc.Core.State.TrackedJob",
+        ["Get-HpcJob"] = "Emx2Hpc.Job",
+        ["Receive-HpcJob"] = "Emx2Hpc.Job",
+        ["Submit-SlurmJob"] = "Emx2Hpc.TrackedJob",
+        ["Send-HpcArtifact"] = "Emx2Hpc.Artifact",
+        ["Invoke-HpcCycle"] = "Emx2Hpc.CycleReport",
+        ["Test-HpcConfig"] = "Emx2Hpc.CheckResult",
+        ["Register-HpcWorker"] = "Emx2Hpc.WorkerRegistration",
+        ["Stop-HpcJob"] = "Emx2Hpc.Job",
+        ["New-HpcJob"] = "Emx2Hpc.Job",
+        ["Get-HpcJobTransition"] = "Emx2Hpc.JobTransition",
+        ["Receive-HpcArtifact"] = "Emx2Hpc.ArtifactDownload",
+        ["Get-HpcTrackedJob"] = "Emx2Hpc.TrackedJob",
     };
 
     /// <summary>Parameters that must bind from the pipeline by property name, with the aliases that make objects of
@@ -47,14 +48,6 @@ public static class ExpectedCmdlets
         ("Send-HpcArtifact", "Path", ["FullName"]),
     ];
 
-    /// <summary>Types that get a default table view in Emx2Hpc.format.ps1xml.</summary>
-    public static readonly IReadOnlyList<string> FormattedTypes =
-    [
-        "Emx2Hpc.Core.Protocol.Dtos.JobDto",
-        "Emx2Hpc.Core.Protocol.Dtos.TransitionDto",
-        "Emx2Hpc.Core.Protocol.Dtos.ArtifactDto",
-        "Emx2Hpc.Core.Checks.CheckResult",
-        "Emx2Hpc.Core.State.TrackedJob",
-        "Emx2Hpc.Core.Cycle.CycleReport",
-    ];
+    /// <summary>Types that get a table view and a list view in Emx2Hpc.format.ps1xml: every output type.</summary>
+    public static IReadOnlyList<string> FormattedTypes { get; } = OutputType.Values.Distinct().Order(StringComparer.Ordinal).ToList();
 }

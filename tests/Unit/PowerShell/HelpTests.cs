@@ -57,7 +57,7 @@ public sealed class HelpTests(ModuleLayoutFixture module)
         var id = submit.Element(Command + "parameters")!.Elements(Command + "parameter").Single(p => (string)p.Element(Maml + "name")! == "Id");
         Assert.Equal("True (ByPropertyName)", (string)id.Attribute("pipelineInput")!);
         Assert.Equal("JobId", (string)id.Attribute("aliases")!);
-        Assert.Equal("Emx2Hpc.Core.State.TrackedJob",
+        Assert.Equal("Emx2Hpc.TrackedJob",
             (string)submit.Element(Command + "returnValues")!.Descendants(Maml + "name").Single());
     }
 
