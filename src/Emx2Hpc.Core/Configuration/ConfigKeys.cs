@@ -17,7 +17,7 @@ internal static class ConfigKeys
     [
         "processor", "profile", "sif_image", "container_entrypoint", "host_entrypoint", "partition", "account", "qos",
         "cpus", "memory", "time", "gpus", "sbatch_args", "output_residence", "log_residence",
-        "submission_timeout_seconds", "environment",
+        "submission_timeout_seconds", "environment", "allowed_environment",
     ];
 
     public static readonly IReadOnlyList<string> Apptainer = ["bind_paths", "tmp_dir"];

@@ -31,6 +31,7 @@ internal static class ProfileEntryReader
             LogResidence = fields.Choice("log_residence", defaults.LogResidence),
             SubmissionTimeoutSeconds = fields.Int("submission_timeout_seconds", defaults.SubmissionTimeoutSeconds),
             Environment = ReadEnvironment(ctx, fields),
+            AllowedEnvironment = fields.StringList("allowed_environment")?.Select(i => i.Value).ToImmutableArray() ?? defaults.AllowedEnvironment,
         };
 
         // Checked here for entries that will not be in the final list; HpcConfigValidator covers the rest.
