@@ -17,6 +17,7 @@ public static class LocalChecks
         yield return new CheckResult("config", CheckStatus.Pass,
             $"{config.SourcePath ?? "(built in code)"}: worker {config.Emx2.WorkerId}, {config.Profiles.Count} profiles");
         yield return Secret(config);
+        foreach (var exposure in ExposureChecks.Run(config)) yield return exposure;
         yield return StateDatabase(config.Worker.StateDb);
         yield return Writable("jobs directory", config.Apptainer.TmpDir);
         if (config.Profiles.Count == 0)

@@ -6,7 +6,8 @@ internal static class ConfigKeys
     public static readonly IReadOnlyList<string> Root = ["emx2", "worker", "slurm", "profiles", "apptainer", "staging"];
 
     public static readonly IReadOnlyList<string> Emx2 =
-        ["base_url", "worker_id", "auth_mode", "worker_secret", "shared_secret", "worker_secret_file", "shared_secret_file"];
+        ["base_url", "worker_id", "auth_mode", "worker_secret", "shared_secret", "worker_secret_file", "shared_secret_file",
+         "allow_insecure_http"];
 
     public static readonly IReadOnlyList<string> Worker =
         ["poll_interval_seconds", "max_concurrent_jobs", "heartbeat_interval_seconds", "queue_report_interval_seconds", "state_db"];

@@ -89,6 +89,9 @@ internal sealed class MappingReader
     public int Int(string key, int fallback)
         => Find(key) is { } e ? ScalarReader.Integer(_ctx, e.Value, e.Path) ?? fallback : fallback;
 
+    public bool Bool(string key, bool fallback)
+        => Find(key) is { } e ? ScalarReader.Boolean(_ctx, e.Value, e.Path) ?? fallback : fallback;
+
     public TEnum Choice<TEnum>(string key, TEnum fallback) where TEnum : struct, Enum
         => Find(key) is { } e ? ScalarReader.Choice<TEnum>(_ctx, e.Value, e.Path) ?? fallback : fallback;
 

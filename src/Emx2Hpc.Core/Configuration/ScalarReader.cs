@@ -29,6 +29,17 @@ internal static class ScalarReader
         return null;
     }
 
+    /// <summary>YAML 1.2 core booleans only (true/false in any case); "yes"/"on" are refused rather than guessed.</summary>
+    public static bool? Boolean(LoadContext ctx, YamlNode node, string path)
+    {
+        var text = Text(ctx, node, path, "true or false");
+        if (text is null) return null;
+        if (string.Equals(text.Trim(), "true", StringComparison.OrdinalIgnoreCase)) return true;
+        if (string.Equals(text.Trim(), "false", StringComparison.OrdinalIgnoreCase)) return false;
+        ctx.Error(node.Start, path, $"expected true or false, got '{text}'");
+        return null;
+    }
+
     /// <summary>Case-insensitive enum value; the error lists what is allowed.</summary>
     public static TEnum? Choice<TEnum>(LoadContext ctx, YamlNode node, string path) where TEnum : struct, Enum
     {
