@@ -23,7 +23,7 @@ internal static class OnceCommand
                 Simulate = parse.GetValue(Simulate), LockWait = TimeSpan.FromSeconds(parse.GetValue(LockWait)),
             }, log);
             var report = await runner.RunOnceAsync(ct: ct);
-            return report.Emx2Unreachable ? ExitCodes.WorkFailed : ExitCodes.Success;
+            return report.Emx2Unreachable || report.InstanceConflict is not null ? ExitCodes.WorkFailed : ExitCodes.Success;
         });
         return command;
     }

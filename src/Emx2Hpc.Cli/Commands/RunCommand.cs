@@ -30,6 +30,10 @@ internal static class RunCommand
                 log.Error($"cannot start: {ex.Message}");
                 return ExitCodes.WorkFailed;
             }
+            catch (Core.State.InstanceConflictException)
+            {
+                return ExitCodes.WorkFailed; // already logged with its reason by the runner
+            }
             return ExitCodes.Success;
         });
         return command;

@@ -10,7 +10,8 @@ internal static class ConfigKeys
          "allow_insecure_http"];
 
     public static readonly IReadOnlyList<string> Worker =
-        ["poll_interval_seconds", "max_concurrent_jobs", "heartbeat_interval_seconds", "queue_report_interval_seconds", "state_db"];
+        ["poll_interval_seconds", "max_concurrent_jobs", "heartbeat_interval_seconds", "queue_report_interval_seconds", "state_db",
+         "instance_registry"];
 
     public static readonly IReadOnlyList<string> Slurm = ["default_partition", "default_account"];
 

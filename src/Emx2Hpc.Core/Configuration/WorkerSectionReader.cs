@@ -13,12 +13,13 @@ internal static class WorkerSectionReader
             MaxConcurrentJobs = section.Int("max_concurrent_jobs", defaults.MaxConcurrentJobs),
             HeartbeatIntervalSeconds = section.Int("heartbeat_interval_seconds", defaults.HeartbeatIntervalSeconds),
             QueueReportIntervalSeconds = section.Int("queue_report_interval_seconds", defaults.QueueReportIntervalSeconds),
-            StateDb = ReadStateDb(ctx, section) ?? DefaultPaths.StateDb(workerId, ctx.Options.GetEnvironmentVariable),
+            StateDb = ReadPath(ctx, section, "state_db") ?? DefaultPaths.StateDb(workerId),
+            InstanceRegistry = ReadPath(ctx, section, "instance_registry") ?? DefaultPaths.InstanceRegistry,
         };
     }
 
-    private static string? ReadStateDb(LoadContext ctx, MappingReader section)
-        => section.Find("state_db") is { } entry && section.OptionalString("state_db") is { } text
+    private static string? ReadPath(LoadContext ctx, MappingReader section, string key)
+        => section.Find(key) is { } entry && section.OptionalString(key) is { } text
             ? ConfigPaths.Resolve(ctx, entry, text)
             : null;
 }
