@@ -26,10 +26,12 @@ internal sealed class ForeignInstanceCheck(CycleContext ctx)
     /// <summary>Written before the claim request is sent, so a crash between the claim and tracking it is recognised
     /// as this database's own leftover.</summary>
     public static void RecordClaimIntent(CycleContext ctx, string jobId) =>
-        ctx.Store.SetMeta(IntentPrefix + jobId, ctx.Now.ToString("O", CultureInfo.InvariantCulture));
+        ctx.Store.SetMeta(IntentKey(jobId), ctx.Now.ToString("O", CultureInfo.InvariantCulture));
 
     /// <summary>After the claim was tracked, or refused.</summary>
-    public static void ClearClaimIntent(CycleContext ctx, string jobId) => ctx.Store.DeleteMeta(IntentPrefix + jobId);
+    public static void ClearClaimIntent(CycleContext ctx, string jobId) => ctx.Store.DeleteMeta(IntentKey(jobId));
+
+    internal static string IntentKey(string jobId) => IntentPrefix + jobId;
 
     /// <summary>Throws <see cref="InstanceConflictException"/> naming the first job that shows another instance.</summary>
     public void Check(IReadOnlyCollection<JobDto> ours)
@@ -41,7 +43,7 @@ internal sealed class ForeignInstanceCheck(CycleContext ctx)
             var local = ctx.Store.GetJob(job.Id);
             if (local is null)
             {
-                if (ctx.Store.IsFinished(job.Id) || ctx.Store.GetMeta(IntentPrefix + job.Id) is not null || created is null) continue;
+                if (ctx.Store.IsFinished(job.Id) || ctx.Store.GetMeta(IntentKey(job.Id)) is not null || created is null) continue;
                 if (ctx.Client.ServerClock.ToUtc(job.ClaimedAt) is not { } claimedAt) continue;
                 if (claimedAt <= created.Value.AddSeconds(ProtocolConstants.HmacClockWindowSeconds)) continue;
                 throw Conflict($"EMX2 shows job {job.Id} ({job.Status}) claimed by worker id '{ctx.WorkerId}' at {claimedAt:u}, " +
