@@ -64,6 +64,13 @@ public sealed class InstanceRegistry(string root)
         return warning;
     }
 
+    /// <summary>Read-only, for <c>check</c>: the state database currently bound to the worker id, or null.</summary>
+    public string? BoundDatabase(string workerId, Uri emx2) => Read(PathFor(workerId, emx2))?.StateDb;
+
+    /// <summary>True when <paramref name="stateDb"/> is the bound database, or nothing (or a vanished one) is bound.</summary>
+    public bool Accepts(string workerId, Uri emx2, string stateDb) =>
+        BoundDatabase(workerId, emx2) is not { } bound || SameDatabase(bound, Path.GetFullPath(stateDb)) || !File.Exists(bound);
+
     private static bool SameDatabase(string a, string b) =>
         string.Equals(Canonical(a), Canonical(b), StringComparison.Ordinal);
 
@@ -83,7 +90,7 @@ public sealed class InstanceRegistry(string root)
         {
             return JsonSerializer.Deserialize<Binding>(File.ReadAllText(file));
         }
-        catch (FileNotFoundException) { return null; }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException) { return null; }
         catch (JsonException ex)
         {
             throw new InstanceConflictException($"instance binding {file} is unreadable ({ex.Message}); check it, or delete it to bind again");

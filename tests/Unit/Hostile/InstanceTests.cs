@@ -59,6 +59,11 @@ public sealed class InstanceTests
         Assert.Equal(JobStatus.Pending, h.Job(jobId).Status);
         Assert.Equal(0, secondScheduler.Submits);
         Assert.Equal(0, TrackedIn(second));
+        // `check` says so too, without changing the binding.
+        Assert.Contains(Emx2Hpc.Core.Checks.LocalChecks.Run(second, simulate: true),
+            r => r.Name == "instance" && r.Status == Emx2Hpc.Core.Checks.CheckStatus.Fail && r.Detail.Contains(first.Worker.StateDb));
+        Assert.Contains(Emx2Hpc.Core.Checks.LocalChecks.Run(first, simulate: true),
+            r => r.Name == "instance" && r.Status == Emx2Hpc.Core.Checks.CheckStatus.Pass);
 
         // The first instance restarting (a new process, as after kill -9 or a reboot) is never refused ...
         var again = await CycleAsync(h, first, firstScheduler);
