@@ -360,7 +360,8 @@ Describe 'E2E: jobs on Slurm' -Skip:(-not $enabled) {
     It 'hostile arguments and environment values reach the job verbatim' {
         $pwned = "/tmp/pwned-$([guid]::NewGuid().ToString('N'))"
         $hostileArgs = @("`$(touch $pwned)", "``touch $pwned``", "; touch $pwned;", "it's `"double`" and 'single'", "line one`nline two", '$HOME ${PATH} \ *', ' spaced ')
-        $value = "it's `"quoted`" `$(touch $pwned) ``id`` ; \ `$HOME`nsecond line"
+        # No line break: job environment values with one are refused; args keep theirs.
+        $value = "it's `"quoted`" `$(touch $pwned) ``id`` ; \ `$HOME second part"
         $parameters = ConvertTo-Json -InputObject @{ args = $hostileArgs; environment = @{ E2E_HOSTILE = $value } } -Compress -Depth 5
         $job = New-E2EJob -ProfileName 'bash' -Parameters $parameters
         $job = Invoke-JobToEnd -Id $job.Id -Expected 'COMPLETED'

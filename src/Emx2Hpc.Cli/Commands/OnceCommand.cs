@@ -21,7 +21,7 @@ internal static class OnceCommand
             });
             if (session is null) return ExitCodes.Usage;
             var report = await session.InvokeCycleAsync(ct);
-            return report.Emx2Unreachable || report.LockStuck ? ExitCodes.WorkFailed : ExitCodes.Success;
+            return report.Emx2Unreachable || report.LockStuck || report.InstanceConflict is not null ? ExitCodes.WorkFailed : ExitCodes.Success;
         });
         return command;
     }

@@ -27,6 +27,10 @@ internal static class RunCommand
                 session.Log.Error($"cannot start: {ex.Message}");
                 return ExitCodes.WorkFailed;
             }
+            catch (Core.State.InstanceConflictException)
+            {
+                return ExitCodes.WorkFailed; // already logged with its reason by the runner
+            }
             return ExitCodes.Success;
         });
         return command;

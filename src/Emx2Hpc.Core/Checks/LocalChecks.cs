@@ -17,7 +17,9 @@ public static class LocalChecks
         yield return new CheckResult("config", CheckStatus.Pass,
             $"{config.SourcePath ?? "(built in code)"}: worker {config.Emx2.WorkerId}, {config.Profiles.Count} profiles");
         yield return Secret(config);
+        foreach (var exposure in ExposureChecks.Run(config)) yield return exposure;
         yield return StateDatabase(config.Worker.StateDb);
+        if (InstanceBinding(config) is { } binding) yield return binding;
         yield return Writable("jobs directory", config.Apptainer.TmpDir);
         if (config.Profiles.Count == 0)
             yield return new CheckResult("profiles", CheckStatus.Warn, "no profiles configured: this worker advertises no capabilities and claims nothing");
@@ -46,6 +48,28 @@ public static class LocalChecks
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
         {
             return new CheckResult("state database", CheckStatus.Fail, $"{path}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Reads the host-wide binding without changing it (the first cycle writes it).</summary>
+    private static CheckResult? InstanceBinding(HpcConfig config)
+    {
+        if (config.Worker.InstanceRegistry is not { } root) return null;
+        var registry = new InstanceRegistry(root);
+        try
+        {
+            var bound = registry.BoundDatabase(config.Emx2.WorkerId, config.Emx2.BaseUrl);
+            if (registry.Accepts(config.Emx2.WorkerId, config.Emx2.BaseUrl, config.Worker.StateDb))
+                return new CheckResult("instance", CheckStatus.Pass, bound is null
+                    ? $"worker id {config.Emx2.WorkerId} is not bound on this host yet; the first cycle binds it to {config.Worker.StateDb}"
+                    : $"worker id {config.Emx2.WorkerId} is served on this host by {config.Worker.StateDb}");
+            return new CheckResult("instance", CheckStatus.Fail,
+                $"worker id {config.Emx2.WorkerId} is already served on this host by state database {bound}, not {config.Worker.StateDb}: " +
+                $"a cycle with this config would be refused ({registry.PathFor(config.Emx2.WorkerId, config.Emx2.BaseUrl)})");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InstanceConflictException)
+        {
+            return new CheckResult("instance", CheckStatus.Fail, $"instance registry {root}: {ex.Message}");
         }
     }
 

@@ -6,11 +6,13 @@ internal static class ConfigKeys
     public static readonly IReadOnlyList<string> Root = ["emx2", "worker", "slurm", "profiles", "apptainer", "staging"];
 
     public static readonly IReadOnlyList<string> Emx2 =
-        ["base_url", "worker_id", "auth_mode", "worker_secret", "shared_secret", "worker_secret_file", "shared_secret_file"];
+        ["base_url", "worker_id", "auth_mode", "worker_secret", "shared_secret", "worker_secret_file", "shared_secret_file",
+         "allow_insecure_http"];
 
     public static readonly IReadOnlyList<string> Worker =
         ["poll_interval_seconds", "max_concurrent_jobs", "heartbeat_interval_seconds", "queue_report_interval_seconds", "state_db",
-         "job_retention_hours", "step_timeout_seconds", "cycle_timeout_seconds"];
+         "job_retention_hours", "step_timeout_seconds", "cycle_timeout_seconds",
+         "instance_registry"];
 
     public static readonly IReadOnlyList<string> Slurm = ["default_partition", "default_account", "use_accounting", "command_timeout_seconds", "user"];
 
@@ -18,7 +20,7 @@ internal static class ConfigKeys
     [
         "processor", "profile", "sif_image", "container_entrypoint", "host_entrypoint", "partition", "account", "qos",
         "cpus", "memory", "time", "gpus", "sbatch_args", "output_residence", "log_residence",
-        "submission_timeout_seconds", "environment", "max_output_bytes", "max_output_files",
+        "submission_timeout_seconds", "environment", "max_output_bytes", "max_output_files", "allowed_environment",
     ];
 
     public static readonly IReadOnlyList<string> Apptainer = ["bind_paths", "tmp_dir"];

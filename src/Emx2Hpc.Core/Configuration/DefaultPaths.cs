@@ -1,22 +1,17 @@
 namespace Emx2Hpc.Core.Configuration;
 
-/// <summary>Default on-disk locations, following the XDG base directory spec for state.</summary>
+/// <summary>Default on-disk locations. Fixed paths, never derived from HOME or XDG_STATE_HOME: cron, `sudo` and an
+/// interactive shell see different values of those, and each would otherwise open its own state database for the
+/// same worker id (two instances that take each other's jobs for crash leftovers). The service user needs
+/// /var/lib/emx2-hpc once (install -d -o hpc -m 700 /var/lib/emx2-hpc); set worker.state_db to put state elsewhere.</summary>
 internal static class DefaultPaths
 {
-    public static string StateDb(string workerId, Func<string, string?> env)
-        => Path.Combine(StateHome(env), "emx2-hpc", DirectoryNameFor(workerId), "state.db");
+    public const string StateRoot = "/var/lib/emx2-hpc";
 
-    private static string StateHome(Func<string, string?> env)
-    {
-        // The spec says relative XDG paths are invalid and must be ignored.
-        var xdg = env("XDG_STATE_HOME");
-        if (!string.IsNullOrWhiteSpace(xdg) && Path.IsPathFullyQualified(xdg)) return xdg;
+    /// <summary>Host-wide instance bindings (one worker id, one state database), whatever state_db says.</summary>
+    public const string InstanceRegistry = StateRoot + "/instances";
 
-        var home = env("HOME");
-        if (string.IsNullOrWhiteSpace(home)) home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        // A service account without a home directory still needs somewhere stable.
-        return string.IsNullOrWhiteSpace(home) ? "/var/lib" : Path.Combine(home, ".local", "state");
-    }
+    public static string StateDb(string workerId) => Path.Combine(StateRoot, DirectoryNameFor(workerId), "state.db");
 
     /// <summary>Worker ids are free strings server-side; keep the directory name a single safe path segment.
     /// Distinct ids that differ only in unsafe characters would share a directory, which is accepted as

@@ -14,6 +14,7 @@ internal static class Emx2SectionReader
             AuthMode = section.Choice("auth_mode", defaults.AuthMode),
             Secret = secret,
             SecretFile = secretFile,
+            AllowInsecureHttp = section.Bool("allow_insecure_http", defaults.AllowInsecureHttp),
         };
     }
 

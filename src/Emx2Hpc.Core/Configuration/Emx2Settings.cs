@@ -18,4 +18,9 @@ public sealed record Emx2Settings
 
     /// <summary>Full path of the file the secret was read from; null when the secret was inline or absent.</summary>
     public string? SecretFile { get; init; }
+
+    /// <summary>Plain <c>http://</c> to a host other than this one is refused by <c>check</c> unless this is set:
+    /// the HMAC signature does not cover Content-Type and responses are not signed at all, so anyone on the path
+    /// can change what a signed request means or what the worker is told. Loopback needs no opt-in.</summary>
+    public bool AllowInsecureHttp { get; init; }
 }

@@ -56,9 +56,13 @@ public sealed record ProfileConfig
     /// <summary>Override of <c>staging.max_output_files</c> for this profile; null inherits it.</summary>
     public int? MaxOutputFiles { get; init; }
 
-    /// <summary>Static environment for every job of this profile (names validated). Job-supplied variables are
-    /// merged on top at submit time.</summary>
+    /// <summary>Static environment for every job of this profile (names validated). These values win over any a
+    /// job supplies for the same name.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>Names (or <c>PREFIX_*</c> patterns) a job of this profile may set in <c>parameters.environment</c>.
+    /// Empty by default: a job sets nothing the admin did not name (see <see cref="EnvironmentAllowList"/>).</summary>
+    public IReadOnlyList<string> AllowedEnvironment { get; init; } = ImmutableArray<string>.Empty;
 
     public string EffectivePartition(SlurmSettings slurm) => Partition ?? slurm.DefaultPartition;
 

@@ -33,6 +33,7 @@ internal static class ProfileEntryReader
             MaxOutputBytes = fields.OptionalLong("max_output_bytes"),
             MaxOutputFiles = fields.OptionalInt("max_output_files"),
             Environment = ReadEnvironment(ctx, fields),
+            AllowedEnvironment = fields.StringList("allowed_environment")?.Select(i => i.Value).ToImmutableArray() ?? defaults.AllowedEnvironment,
         };
 
         // Checked here for entries that will not be in the final list; HpcConfigValidator covers the rest.

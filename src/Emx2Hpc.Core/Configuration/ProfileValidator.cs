@@ -1,3 +1,5 @@
+using Emx2Hpc.Core.Scheduling;
+
 namespace Emx2Hpc.Core.Configuration;
 
 /// <summary>Rules for one profile entry (the Python daemon validated none of these and failed jobs at
@@ -52,6 +54,10 @@ internal static class ProfileValidator
         for (var i = 0; i < profile.SbatchArgs.Count; i++)
             if (SbatchArgRules.Check(profile.SbatchArgs[i]) is { } problem)
                 yield return new(KeyPath.Index(Field("sbatch_args"), i), problem);
+
+        for (var i = 0; i < profile.AllowedEnvironment.Count; i++)
+            if (EnvironmentAllowList.Check(profile.AllowedEnvironment[i]) is { } problem)
+                yield return new(KeyPath.Index(Field("allowed_environment"), i), problem);
 
         foreach (var (name, value) in profile.Environment)
         {

@@ -29,12 +29,13 @@ internal static class ScalarReader
         return null;
     }
 
-    /// <summary>true or false (any case); nothing else, so "yes" or "0" is an error rather than a guess.</summary>
+    /// <summary>YAML 1.2 core booleans only (true/false in any case); "yes"/"on" are refused rather than guessed.</summary>
     public static bool? Boolean(LoadContext ctx, YamlNode node, string path)
     {
         var text = Text(ctx, node, path, "true or false");
         if (text is null) return null;
-        if (bool.TryParse(text.Trim(), out var value)) return value;
+        if (string.Equals(text.Trim(), "true", StringComparison.OrdinalIgnoreCase)) return true;
+        if (string.Equals(text.Trim(), "false", StringComparison.OrdinalIgnoreCase)) return false;
         ctx.Error(node.Start, path, $"expected true or false, got '{text}'");
         return null;
     }

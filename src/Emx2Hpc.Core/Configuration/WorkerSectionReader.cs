@@ -16,12 +16,13 @@ internal static class WorkerSectionReader
             JobRetentionHours = section.Int("job_retention_hours", defaults.JobRetentionHours),
             StepTimeoutSeconds = section.Int("step_timeout_seconds", defaults.StepTimeoutSeconds),
             CycleTimeoutSeconds = section.Int("cycle_timeout_seconds", defaults.CycleTimeoutSeconds),
-            StateDb = ReadStateDb(ctx, section) ?? DefaultPaths.StateDb(workerId, ctx.Options.GetEnvironmentVariable),
+                        StateDb = ReadPath(ctx, section, "state_db") ?? DefaultPaths.StateDb(workerId),
+            InstanceRegistry = ReadPath(ctx, section, "instance_registry") ?? DefaultPaths.InstanceRegistry,
         };
     }
 
-    private static string? ReadStateDb(LoadContext ctx, MappingReader section)
-        => section.Find("state_db") is { } entry && section.OptionalString("state_db") is { } text
+    private static string? ReadPath(LoadContext ctx, MappingReader section, string key)
+        => section.Find(key) is { } entry && section.OptionalString(key) is { } text
             ? ConfigPaths.Resolve(ctx, entry, text)
             : null;
 }

@@ -26,9 +26,13 @@ public sealed record WorkerSettings
     /// explicitly, the loader always does.</summary>
     public string StateDb { get; init; } = DefaultStateDbPath(Emx2Settings.DefaultWorkerId);
 
-    /// <summary>$XDG_STATE_HOME (or ~/.local/state)/emx2-hpc/&lt;worker id&gt;/state.db. Per worker id because
-    /// two workers on one account must never share state: recovery of one would delete the other's jobs
-    /// (the Python daemon kept one per user account and did exactly that).</summary>
-    public static string DefaultStateDbPath(string workerId, Func<string, string?>? environment = null)
-        => DefaultPaths.StateDb(workerId, environment ?? Environment.GetEnvironmentVariable);
+    /// <summary>Directory of the host-wide instance bindings (<see cref="State.InstanceRegistry"/>): one worker id, one
+    /// state database per host. The loader defaults it to <see cref="DefaultPaths.InstanceRegistry"/>; null (the
+    /// default for configs built in code, i.e. tests and the demo) turns the host-wide check off.</summary>
+    public string? InstanceRegistry { get; init; }
+
+    /// <summary>/var/lib/emx2-hpc/&lt;worker id&gt;/state.db: a fixed path, the same for cron, sudo and an interactive
+    /// shell (no HOME or XDG_STATE_HOME in it). Per worker id because two workers on one account must never share
+    /// state: recovery of one would delete the other's jobs (the Python daemon kept one per user account and did exactly that).</summary>
+    public static string DefaultStateDbPath(string workerId) => DefaultPaths.StateDb(workerId);
 }

@@ -24,6 +24,9 @@ public sealed record CycleReport
     /// not the network.</summary>
     public bool AuthRejected { get; init; }
     public TimeSpan Duration { get; init; }
+    /// <summary>Another instance works under this worker id (<see cref="State.InstanceConflictException"/>): the cycle
+    /// stopped before claiming or adopting anything. Cron should see a failure.</summary>
+    public string? InstanceConflict { get; init; }
 
     public override string ToString() => Skipped
         ? $"cycle skipped: {SkipReason}"

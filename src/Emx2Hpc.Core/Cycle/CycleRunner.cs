@@ -80,6 +80,14 @@ public sealed class CycleRunner : IDisposable
         }
         if (cycleLock.StaleHolder is not null)
             _ctx.Log.Warn($"previous cycle died without releasing its lock ({cycleLock.StaleHolder}); recovering its work");
+        try
+        {
+            BindInstance();
+        }
+        catch (InstanceConflictException ex)
+        {
+            return new CycleReport { InstanceConflict = ex.Message, Errors = [$"instance: {ex.Message}"] };
+        }
         // Every step observes this token, so a cycle gives up the lock after cycle_timeout_seconds at the latest.
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(cycleLimit);
@@ -106,6 +114,7 @@ public sealed class CycleRunner : IDisposable
         var (cycleLock, holder) = await CycleLock.TryAcquireAsync(CycleLock.PathFor(_ctx.Store.Path), wait, CancellationToken.None);
         using var held = cycleLock
             ?? throw new InvalidOperationException($"another cycle is still running on {_ctx.Store.Path} ({holder ?? "holder unknown"}); try again");
+        BindInstance();
         return await work(_cycle);
     }
 
@@ -115,6 +124,7 @@ public sealed class CycleRunner : IDisposable
     /// the interval; Slurm jobs keep running and are picked up by the next start.</summary>
     public async Task RunLoopAsync(CancellationToken stop)
     {
+        BindInstance();
         await _cycle.Registration.RegisterAsync(stop);
         using var heartbeatCts = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var heartbeat = HeartbeatLoopAsync(heartbeatCts.Token);
@@ -122,7 +132,8 @@ public sealed class CycleRunner : IDisposable
         {
             while (!stop.IsCancellationRequested)
             {
-                await RunOnceAsync(register: false, acceptWork: true, CancellationToken.None);
+                var report = await RunOnceAsync(register: false, acceptWork: true, CancellationToken.None);
+                if (report.InstanceConflict is { } conflict) throw new InstanceConflictException(conflict);
                 try { await Task.Delay(TimeSpan.FromSeconds(_ctx.Config.Worker.PollIntervalSeconds), _ctx.Clock, stop); }
                 catch (OperationCanceledException) { break; }
             }
@@ -148,6 +159,31 @@ public sealed class CycleRunner : IDisposable
                 _ctx.Log.Warn($"heartbeat failed: {ex.Message}");
             }
         }
+    }
+
+    /// <summary>One worker id, one state database on this host (<see cref="InstanceRegistry"/>); checked under the
+    /// cycle lock before anything is registered, claimed or adopted. Logs and throws <see cref="InstanceConflictException"/>.</summary>
+    private void BindInstance()
+    {
+        if (_ctx.Config.Worker.InstanceRegistry is not { } root) return;
+        string? warning;
+        try
+        {
+            warning = new InstanceRegistry(root).Claim(_ctx.WorkerId, _ctx.Config.Emx2.BaseUrl, _ctx.Store.Path);
+        }
+        catch (InstanceConflictException ex)
+        {
+            _ctx.Log.Error(ex.Message);
+            throw;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _ctx.Log.Error($"cannot use the instance registry {root}: {ex.Message}");
+            throw new InstanceConflictException($"cannot use the instance registry {root} ({ex.Message}): it must be writable by the service " +
+                "user and the same for every instance on this host (create it once, e.g. install -d -o <service user> -m 700 " +
+                $"{root}, or set worker.instance_registry)");
+        }
+        if (warning is not null) _ctx.Log.Warn(warning);
     }
 
     public void Dispose()

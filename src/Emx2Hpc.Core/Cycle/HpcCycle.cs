@@ -80,6 +80,24 @@ public sealed class HpcCycle
         var watch = Stopwatch.StartNew();
         _tagged.Forget();
         var errors = new List<string>();
+        try
+        {
+            return await RunStepsAsync(register, acceptWork, errors, watch, ct);
+        }
+        catch (InstanceConflictException ex)
+        {
+            // Nothing after this point may run: the monitor and finisher would act on jobs another instance owns.
+            _ctx.Log.Error(ex.Message);
+            return new CycleReport
+            {
+                Errors = [.. errors, $"instance: {ex.Message}"], InstanceConflict = ex.Message,
+                TrackedJobs = _ctx.Store.ListJobs().Count, ReportsPending = _ctx.Store.PendingReports().Count, Duration = watch.Elapsed,
+            };
+        }
+    }
+
+    private async Task<CycleReport> RunStepsAsync(bool register, bool acceptWork, List<string> errors, Stopwatch watch, CancellationToken ct)
+    {
         var report = new CycleReport();
 
         async Task<bool> Step(string name, Func<Task> step)
@@ -96,7 +114,7 @@ public sealed class HpcCycle
                 report = report with { Emx2Unreachable = true, AuthRejected = report.AuthRejected || ex is not Emx2UnavailableException };
                 return false;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not (OperationCanceledException or InstanceConflictException))
             {
                 errors.Add($"{name}: {ex.Message}");
                 _ctx.Log.Error($"{name} failed: {ex.Message}", _ctx.Log.IsEnabled(Diagnostics.LogLevel.Debug) ? ex : null);

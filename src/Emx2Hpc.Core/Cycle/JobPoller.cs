@@ -9,8 +9,9 @@ using Emx2Hpc.Core.State;
 namespace Emx2Hpc.Core.Cycle;
 
 /// <summary>Finds PENDING jobs for each configured profile and claims as many as local capacity allows.
-/// A claimed job is written to the store immediately; if the process dies before that write, the next
-/// reconciliation adopts it from EMX2 (it is CLAIMED by this worker there).</summary>
+/// A claim intent is recorded before the request and the claimed job is written to the store immediately; if the
+/// process dies before that write, the next reconciliation adopts it from EMX2 (it is CLAIMED by this worker there,
+/// and the intent proves this database made the claim, see <see cref="ForeignInstanceCheck"/>).</summary>
 internal sealed class JobPoller(CycleContext ctx)
 {
     public async Task<int> PollAsync(CancellationToken ct, int? maxJobs = null)
@@ -57,7 +58,14 @@ internal sealed class JobPoller(CycleContext ctx)
         var job = await ctx.Client.GetJobAsync(jobId, ct);
         var profile = ctx.Config.FindProfile(job.Processor ?? "", job.Profile)
             ?? throw new InvalidOperationException($"no profile configured for {job.Processor}:{job.Profile ?? "default"}; this worker cannot run job {jobId}");
-        var claimed = await ctx.Client.ClaimAsync(jobId, ct);
+        ForeignInstanceCheck.RecordClaimIntent(ctx, jobId);
+        JobDto claimed;
+        try { claimed = await ctx.Client.ClaimAsync(jobId, ct); }
+        catch (Emx2ApiException ex) when (ex is Emx2ConflictException or Emx2NotFoundException)
+        {
+            ForeignInstanceCheck.ClearClaimIntent(ctx, jobId);
+            throw;
+        }
         Track(claimed, profile);
         return claimed;
     }
@@ -72,17 +80,20 @@ internal sealed class JobPoller(CycleContext ctx)
             return ClaimOutcome.Lost;
         }
         JobDto claimed;
+        ForeignInstanceCheck.RecordClaimIntent(ctx, job.Id);
         try
         {
             claimed = await ctx.Client.ClaimAsync(job.Id, ct);
         }
         catch (Emx2ConflictException ex)
         {
+            ForeignInstanceCheck.ClearClaimIntent(ctx, job.Id);
             ctx.Log.Debug($"claim of job {job.Id} refused: {ex.Detail}", ("job_id", job.Id));
             return ex.Detail?.Contains("max_concurrent_jobs", StringComparison.Ordinal) == true ? ClaimOutcome.AtCapacity : ClaimOutcome.Lost;
         }
         catch (Emx2NotFoundException)
         {
+            ForeignInstanceCheck.ClearClaimIntent(ctx, job.Id);
             return ClaimOutcome.Lost;
         }
         Track(claimed, profile);
@@ -103,6 +114,7 @@ internal sealed class JobPoller(CycleContext ctx)
             JobJson = JsonSerializer.Serialize(claimed, JsonDefaults.Options),
             WorkDir = JobDirectories.For(ctx.JobsRoot, claimed.Id).Root,
         });
+        ForeignInstanceCheck.ClearClaimIntent(ctx, claimed.Id);
         ctx.Log.Info($"claimed job {claimed.Id} ({claimed.Processor}:{claimed.Profile ?? "default"})", ("job_id", claimed.Id));
     }
 }

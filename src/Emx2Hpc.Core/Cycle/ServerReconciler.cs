@@ -33,6 +33,9 @@ internal sealed class ServerReconciler(CycleContext ctx, JobRetirement retiremen
                 ours[job.Id] = job;
             }
 
+        // Before anything is retired or adopted: jobs this database did not claim or submit mean a second instance.
+        new ForeignInstanceCheck(ctx).Check(ours.Values);
+
         foreach (var local in ctx.Store.ListJobs())
             if (!ours.ContainsKey(local.JobId)) await CheckVanishedAsync(local, ct);
 

@@ -4,14 +4,14 @@ using ExecMode = Emx2Hpc.Core.Scheduling.ExecutionMode;
 
 namespace Emx2Hpc.Core.Cycle;
 
-/// <summary>Profile + validated job parameters → what the scheduler runs. Job values override profile
-/// environment values of the same name; everything else comes from the admin's profile.</summary>
+/// <summary>Profile + validated job parameters → what the scheduler runs. A job's variables pass only where the
+/// profile allows them and never override the profile's own values (<see cref="JobEnvironmentPolicy"/>);
+/// everything else comes from the admin's profile.</summary>
 internal static class SpecBuilder
 {
     public static BatchJobSpec Build(HpcConfig config, ProfileConfig profile, string jobId, JobDirectories dirs, JobParameters parameters)
     {
-        var environment = new Dictionary<string, string>(profile.Environment, StringComparer.Ordinal);
-        foreach (var (name, value) in parameters.Environment) environment[name] = value;
+        var environment = JobEnvironmentPolicy.Merge(profile.DisplayName, profile.AllowedEnvironment, profile.Environment, parameters.Environment);
         return new BatchJobSpec
         {
             Emx2JobId = jobId,

@@ -104,6 +104,10 @@ public sealed partial class Emx2Client
             int read;
             while ((read = await body.ReadAsync(buffer, attempt.Token).ConfigureAwait(false)) > 0)
             {
+                // A body longer than its own Content-Length is stopped at once rather than read to the end.
+                if (expectedLength is { } declared && total + read > declared)
+                    throw new Emx2ProtocolException(new Emx2ErrorInfo("GET", attempt.PathAndQuery, (int)response.StatusCode, "OK",
+                        $"received more than the {declared} bytes Content-Length said", attempt.RequestId), "download corrupted in transit");
                 hash.AppendData(buffer, 0, read);
                 written = true;
                 await destination.WriteAsync(buffer.AsMemory(0, read), attempt.Token).ConfigureAwait(false);

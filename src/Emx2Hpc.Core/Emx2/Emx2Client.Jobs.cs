@@ -46,7 +46,7 @@ public sealed partial class Emx2Client
             {
                 return await SendAsync(api, async (response, attempt) =>
                 {
-                    var bytes = await response.Content.ReadAsByteArrayAsync(attempt.Token).ConfigureAwait(false);
+                    var bytes = await ReadBodyAsync(api, response, attempt).ConfigureAwait(false);
                     var job = ParseBody<JobDto>(bytes, api, response, attempt, RequireJob);
                     // claimed_at is the server's "now" as well: keep the zone estimate fresh between registrations.
                     ServerClock.LearnOffset(job.ClaimedAt, response.Headers.Date);

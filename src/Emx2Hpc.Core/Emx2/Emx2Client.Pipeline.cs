@@ -140,9 +140,30 @@ public sealed partial class Emx2Client
     private Task<T> SendJsonAsync<T>(ApiRequest request, CancellationToken ct, Func<T, string?>? validate = null) where T : class =>
         SendAsync(request, async (response, attempt) =>
         {
-            var bytes = await response.Content.ReadAsByteArrayAsync(attempt.Token).ConfigureAwait(false);
+            var bytes = await ReadBodyAsync(request, response, attempt).ConfigureAwait(false);
             return ParseBody(bytes, request, response, attempt, validate);
         }, ct);
+
+    /// <summary>A successful response's body, at most <see cref="Emx2ClientOptions.MaxResponseBodyBytes"/>: refused by its
+    /// Content-Length before reading, or as soon as more bytes arrive than the cap (chunked or lying servers).</summary>
+    private async Task<byte[]> ReadBodyAsync(ApiRequest request, HttpResponseMessage response, Attempt attempt)
+    {
+        var max = _options.MaxResponseBodyBytes;
+        Emx2ProtocolException TooLarge(string what) => new(new Emx2ErrorInfo(request.Method.Method, attempt.PathAndQuery,
+                (int)response.StatusCode, response.ReasonPhrase ?? "OK", $"response body {what}, more than the {max} bytes accepted", attempt.RequestId),
+            "EMX2 answered success with a body too large to be a protocol response");
+        if (response.Content.Headers.ContentLength is { } declared && declared > max) throw TooLarge($"declares {declared} bytes");
+        await using var stream = await response.Content.ReadAsStreamAsync(attempt.Token).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, attempt.Token).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > max) throw TooLarge("exceeds the limit while streaming");
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
 
     /// <summary>For calls whose success carries nothing the caller needs (204 deletes).</summary>
     private Task SendNoContentAsync(ApiRequest request, CancellationToken ct) =>

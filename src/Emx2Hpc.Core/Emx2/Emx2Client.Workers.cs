@@ -18,7 +18,7 @@ public sealed partial class Emx2Client
         var api = new ApiRequest(HttpMethod.Post, PathBuilder.Api("workers", "register")) { Body = JsonBody.From(request) };
         return SendAsync(api, async (response, attempt) =>
         {
-            var bytes = await response.Content.ReadAsByteArrayAsync(attempt.Token).ConfigureAwait(false);
+            var bytes = await ReadBodyAsync(api, response, attempt).ConfigureAwait(false);
             var registration = ParseBody<WorkerRegistrationDto>(bytes, api, response, attempt, null);
             ServerClock.LearnOffset(registration.LastHeartbeatAt, response.Headers.Date);
             return registration;

@@ -33,6 +33,12 @@ public sealed class Emx2ClientOptions
     /// like the reference daemon's read/write timeouts), so large files are not capped by a total duration.</summary>
     public TimeSpan TransferTimeout { get; init; } = TimeSpan.FromSeconds(300);
 
+    /// <summary>Largest JSON body accepted from a successful response (job lists, claims, artifacts). A page of 100
+    /// jobs is far smaller than this even with large parameters; a server or proxy sending more is treated as
+    /// broken instead of being buffered into memory. File downloads are bounded separately by the size the
+    /// artifact's listing declares and by Content-Length.</summary>
+    public int MaxResponseBodyBytes { get; init; } = 32 * 1024 * 1024;
+
     /// <summary>Attempts per request, including the first.</summary>
     public int MaxAttempts { get; init; } = 4;
 
@@ -57,6 +63,7 @@ public sealed class Emx2ClientOptions
             throw new ArgumentException($"Auth mode {AuthMode} needs a secret.", nameof(Secret));
         if (AuthMode == Emx2AuthMode.Hmac && string.IsNullOrWhiteSpace(WorkerId))
             throw new ArgumentException("HMAC auth needs a worker id: the server selects the credential by X-Worker-Id.", nameof(WorkerId));
+        if (MaxResponseBodyBytes < 1024) throw new ArgumentOutOfRangeException(nameof(MaxResponseBodyBytes), MaxResponseBodyBytes, "must be at least 1024");
         if (MaxAttempts < 1) throw new ArgumentOutOfRangeException(nameof(MaxAttempts), MaxAttempts, "must be at least 1");
         if (RequestTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, "must be positive");
         if (TransferTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TransferTimeout), TransferTimeout, "must be positive");

@@ -13,7 +13,7 @@ public sealed record BatchJobSpec
     /// <summary>parameters.args, each already rendered as a string (JSON booleans as true/false).</summary>
     public IReadOnlyList<string> Args { get; init; } = [];
 
-    /// <summary>Profile environment merged with validated parameters.environment (job values win).</summary>
+    /// <summary>The job's allowed variables with the profile's environment on top (profile values win).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The job's parameters object as compact JSON ("{}" when absent), exported as HPC_PARAMETERS.</summary>

@@ -163,6 +163,8 @@ public sealed partial class StateStore : IDisposable
     public void SetMeta(string key, string? value) =>
         Execute(Cmd("INSERT INTO meta(key,value) VALUES($k,$v) ON CONFLICT(key) DO UPDATE SET value=excluded.value", ("$k", key), ("$v", value)));
 
+    public void DeleteMeta(string key) => Execute(Cmd("DELETE FROM meta WHERE key=$k", ("$k", key)));
+
     public void Dispose()
     {
         _db.Dispose();

@@ -28,5 +28,5 @@ internal static class HealthEndpoints
             };
             if (!healthy) body["database_error"] = "database probe failed";
             return JsonResponses.OkAsync(context, body);
-        });
+        }).WithMetadata(PublicEndpoint.Instance);
 }

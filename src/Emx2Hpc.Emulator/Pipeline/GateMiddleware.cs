@@ -5,8 +5,13 @@ using Microsoft.AspNetCore.Http;
 namespace Emx2Hpc.Emulator.Pipeline;
 
 /// <summary>The server's before-handler for /api/hpc/* (SERVER-SPEC §2), in its exact order: 503 disabled → 400
-/// header format → 401 authentication → 403 privilege → 400 X-Worker-Id. Only the exact health path skips it.
-/// Errors before authentication carry no "instance" (the server creates them without a request id).</summary>
+/// header format → 401 authentication → 403 privilege → 400 X-Worker-Id. Errors before authentication carry no
+/// "instance" (the server creates them without a request id).
+///
+/// Which requests it guards is decided by what routing chose, not by comparing path text: ASP.NET routing matches
+/// case-insensitively, so a prefix test on the path let <c>GET /Api/Hpc/jobs</c> reach the jobs handler without
+/// credentials. Every endpoint carrying a <see cref="RouteAccess"/> is guarded, and so is any path under /api/hpc in
+/// any letter case that matched nothing; only endpoints marked <see cref="PublicEndpoint"/> (health) skip it.</summary>
 internal sealed class GateMiddleware(EmulatorSettings settings, HmacAuthenticator hmac, UserTokenRegistry tokens)
 {
     public const string HealthPath = ProtocolConstants.BasePath + "/health";
@@ -14,7 +19,9 @@ internal sealed class GateMiddleware(EmulatorSettings settings, HmacAuthenticato
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var path = context.Request.Path.Value ?? "";
-        if (!IsHpcPath(path) || path == HealthPath)
+        var endpoint = context.GetEndpoint();
+        var guarded = endpoint?.Metadata.GetMetadata<RouteAccess>() is not null || IsHpcPath(path);
+        if (!guarded || endpoint?.Metadata.GetMetadata<PublicEndpoint>() is not null)
         {
             await next(context);
             return;
@@ -63,8 +70,10 @@ internal sealed class GateMiddleware(EmulatorSettings settings, HmacAuthenticato
         await next(context);
     }
 
+    /// <summary>Case-insensitive, as routing is.</summary>
     public static bool IsHpcPath(string path) =>
-        path.StartsWith(ProtocolConstants.BasePath + "/", StringComparison.Ordinal) || path == ProtocolConstants.BasePath;
+        path.StartsWith(ProtocolConstants.BasePath + "/", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(path, ProtocolConstants.BasePath, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>First match wins, no fallback (SERVER-SPEC §4.1): Authorization → HMAC, else x-molgenis-token.</summary>
     private async Task<AuthOutcome> AuthenticateAsync(HttpContext context)

@@ -11,7 +11,7 @@ internal static class RawPathMiddleware
     public static Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var raw = HpcCall.RawPath(context);
-        if (raw.StartsWith(ProtocolConstants.BasePath + "/", StringComparison.Ordinal))
+        if (GateMiddleware.IsHpcPath(raw))
         {
             var asSent = PathString.FromUriComponent(raw);
             if (asSent != context.Request.Path) context.Request.Path = asSent;

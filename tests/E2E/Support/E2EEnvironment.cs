@@ -215,6 +215,7 @@ public sealed class E2EEnvironment : IAsyncLifetime
                     time: "{(profile == "walltime" ? "00:01:00" : "00:05:00")}"
                     output_residence: {(posix ? "posix" : "managed")}
                     log_residence: {(posix ? "posix" : "managed")}
+                    allowed_environment: ["E2E_*"]
 
                 """);
         }

@@ -35,6 +35,8 @@ public class ValidationTests
         { Profile("sbatch_args: [-Jname]"), 4, Embed + ".sbatch_args[0]", "sets -J" },
         { Profile("sbatch_args: [--outp=/x]"), 4, Embed + ".sbatch_args[0]", "sets --output" },
         { Profile("sbatch_args: [--export=ALL]"), 4, Embed + ".sbatch_args[0]", "sets --export" },
+        // Not an abbreviation of --export, but an owned option of its own: it loads the job's environment from a file.
+        { Profile("sbatch_args: [--export-file=/etc/env]"), 4, Embed + ".sbatch_args[0]", "sets --export-file" },
         { Profile("sbatch_args: [--chdir=/x]"), 4, Embed + ".sbatch_args[0]", "sets --chdir" },
         { Profile("sbatch_args: [--error=/x]"), 4, Embed + ".sbatch_args[0]", "sets --error" },
         { Profile("sbatch_args: [--comment=x]"), 4, Embed + ".sbatch_args[0]", "sets --comment" },
@@ -175,7 +177,6 @@ public class ValidationTests
     [InlineData("--exclusive")]
     [InlineData("--gres=gpu:a40:2")]
     [InlineData("--constraint=v100")]
-    [InlineData("--export-file=/etc/env")] // a different option, not an abbreviation of --export
     [InlineData("--partition=other")]
     public void Valid_sbatch_args(string arg) => Assert.Equal([arg], Single(Profile($"sbatch_args: [\"{arg}\"]")).SbatchArgs);
 

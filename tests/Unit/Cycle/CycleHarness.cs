@@ -54,6 +54,7 @@ public sealed class CycleHarness : IAsyncDisposable
     {
         Key = $"{processor}/{profile}", Processor = processor, Profile = profile, HostEntrypoint = "/bin/sh",
         Cpus = 1, Memory = "1G", Time = "00:10:00",
+        AllowedEnvironment = ["MODEL"], // job environment is default-deny; the submit tests pass MODEL
     };
 
     private readonly HarnessOptions _options;

@@ -67,6 +67,11 @@ public sealed class CycleEndToEndTests
             "parameters.environment", "'LD_PRELOAD' is reserved"),
         ["BASH_ENV in parameters.environment"] = new(h => h.CreateJobAsync(new { environment = new { BASH_ENV = "/tmp/evil.sh" } }),
             "parameters.environment", "'BASH_ENV' may not be set by a job"),
+        ["PYTHONWARNINGS + BROWSER in parameters.environment (profile allows nothing)"] = new(
+            h => h.CreateJobAsync(new { environment = new { PYTHONWARNINGS = "ignore::antigravity.x", BROWSER = "touch /tmp/pwned" } }),
+            "parameters.environment.BROWSER", "'BROWSER' is not allowed", "allowed_environment is empty"),
+        ["HOME in parameters.environment (profile allows nothing)"] = new(h => h.CreateJobAsync(new { environment = new { HOME = "../input/y" } }),
+            "parameters.environment.HOME", "'HOME' is not allowed"),
         ["malformed variable name"] = new(h => h.CreateJobAsync(JsonDocument.Parse("""{"environment":{"A;touch /tmp/x":"v"}}""").RootElement),
             "parameters.environment", "invalid variable name"),
         ["parameters is a list"] = new(h => h.CreateJobAsync(new[] { 1, 2, 3 }), "parameters: must be a JSON object (got a list)"),

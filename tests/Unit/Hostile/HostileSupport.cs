@@ -223,7 +223,8 @@ internal sealed class RecordingScheduler : IScheduler
                 result[id] = new SchedulerJobInfo
                 {
                     SchedulerJobId = id, Emx2JobId = spec.Emx2JobId, RawState = Outcome,
-                    State = Outcome == "COMPLETED" ? SchedulerState.Completed : SchedulerState.Failed, ExitCode = "0:0",
+                    State = Outcome switch { "COMPLETED" => SchedulerState.Completed, "RUNNING" => SchedulerState.Running, _ => SchedulerState.Failed },
+                    ExitCode = "0:0",
                 };
         return Task.FromResult<IReadOnlyDictionary<string, SchedulerJobInfo>>(result);
     }

@@ -107,7 +107,7 @@ public class BatchScriptBuilderTests
         var script = BatchScriptBuilder.Build(spec);
         var run = Lines(script).Single(l => l.StartsWith("apptainer "));
         Assert.Equal(
-            "apptainer 'exec' '--cleanenv' '--bind' "
+            "apptainer 'exec' '--containall' '--cleanenv' '--no-home' '--no-mount' 'cwd' '--bind' "
             + $"'{dir}/input:/input:ro,{dir}/output:/output,{dir}/work:/work,/data/reference:/reference:ro' '--pwd' '/work' "
             + $"'--env' 'HPC_JOB_ID={Specs.JobId}' '--env' 'HPC_INPUT_DIR=/input' '--env' 'HPC_OUTPUT_DIR=/output' "
             + "'--env' 'HPC_WORK_DIR=/work' --env-file \"$env_file\" '/images/tool.sif' '/app/run' 'a b' "

@@ -131,7 +131,7 @@ public sealed class BatchScriptExecutionTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite,
             File.GetUnixFileMode(Path.Combine(spec.Directories.Root, "container.env")));
         var argv = File.ReadAllText(argvLog).Split('\0');
-        Assert.Equal(["exec", "--cleanenv", "--bind"], argv[..3]);
+        Assert.Equal(["exec", "--containall", "--cleanenv", "--no-home", "--no-mount", "cwd", "--bind"], argv[..7]);
         Assert.Contains("--env-file", argv);
     }
 
@@ -144,10 +144,13 @@ public sealed class BatchScriptExecutionTests : IDisposable
         printf '%s\0' "$@" > '{{argvLog}}'
         [ "$1" = exec ] || { echo "fake apptainer: expected exec" >&2; exit 90; }
         shift
-        envs=(); env_file=""; binds=""; saw_cleanenv=""
+        envs=(); env_file=""; binds=""; saw_cleanenv=""; saw_containall=""; saw_nohome=""; no_mount=""
         while [ $# -gt 0 ]; do
           case "$1" in
             --cleanenv) saw_cleanenv=1; shift ;;
+            --containall) saw_containall=1; shift ;;
+            --no-home) saw_nohome=1; shift ;;
+            --no-mount) no_mount="$2"; shift 2 ;;
             --bind) binds="$2"; shift 2 ;;
             --pwd) [ "$2" = /work ] || exit 91; shift 2 ;;
             --env) envs+=("$2"); shift 2 ;;
@@ -157,6 +160,7 @@ public sealed class BatchScriptExecutionTests : IDisposable
           esac
         done
         [ -n "$saw_cleanenv" ] || exit 93
+        [ -n "$saw_containall" ] && [ -n "$saw_nohome" ] && [ "$no_mount" = cwd ] || exit 95
         sif="$1"; shift
         [ "$sif" = /images/tool.sif ] || exit 94
         IFS=, read -ra parts <<< "$binds"

@@ -1,6 +1,7 @@
 namespace Emx2Hpc.Core.Scheduling.Slurm;
 
-/// <summary>Apptainer mode: run the container with a clean environment and the fixed mount points, keep its
+/// <summary>Apptainer mode: run the container isolated from the host (<see cref="IsolationFlags"/>) with a clean
+/// environment and only the job's own mount points, keep its
 /// stdout/stderr in the output directory, and exit with its status (printing the tail of stderr on failure so the
 /// Slurm log explains it).
 ///
@@ -12,6 +13,16 @@ namespace Emx2Hpc.Core.Scheduling.Slurm;
 internal static class ApptainerModeBody
 {
     public const string EnvFileName = "container.env";
+
+    /// <summary>Apptainer shares the host by default: $HOME, /tmp, /var/tmp and the current directory are bound in,
+    /// and the host environment is passed through. A container would then see every other job's directory under a
+    /// shared tmp root and the daemon's state and secret under its home. --containall gives it its own /tmp, /dev,
+    /// IPC and PID namespaces and implies --cleanenv (kept explicit so the intent survives a flag change); --no-home
+    /// keeps even an empty home out; --no-mount cwd stops the host working directory from being bound in (tmp stays
+    /// the private one --containall creates: the image's own /tmp is read-only). Site-wide "bind path" entries in
+    /// apptainer.conf stay, being the cluster admin's choice. What remains is exactly the job's own
+    /// input/output/work and the configured <c>apptainer.bind_paths</c> (<see cref="BindList"/>).</summary>
+    public static readonly IReadOnlyList<string> IsolationFlags = ["--containall", "--cleanenv", "--no-home", "--no-mount", "cwd"];
 
     public static IEnumerable<string> Lines(BatchJobSpec spec)
     {
@@ -31,12 +42,12 @@ internal static class ApptainerModeBody
         yield return "env_file=" + PosixShell.Quote(Path.Combine(d.Root, EnvFileName));
         yield return "(umask 077 && printf '%s\\n' " + PosixShell.QuoteAll(envFileLines) + " > \"$env_file\")";
         yield return "status=0";
-        var command = new List<string>
-        {
-            "exec", "--cleanenv", "--bind", BindList(spec), "--pwd", "/work",
+        List<string> command =
+        [
+            "exec", .. IsolationFlags, "--bind", BindList(spec), "--pwd", "/work",
             "--env", "HPC_JOB_ID=" + spec.Emx2JobId,
             "--env", "HPC_INPUT_DIR=/input", "--env", "HPC_OUTPUT_DIR=/output", "--env", "HPC_WORK_DIR=/work",
-        };
+        ];
         yield return "apptainer " + PosixShell.QuoteAll(command) + " --env-file \"$env_file\" "
             + PosixShell.QuoteAll([x.SifImage, x.ContainerEntrypoint, .. spec.Args])
             + " > \"$stdout_log\" 2> \"$stderr_log\" || status=$?";

@@ -5,15 +5,9 @@ namespace Emx2Hpc.Core.Scheduling.Slurm;
 
 /// <summary>The #SBATCH header of a batch script. Our own directives (tag, paths, --export=NONE) come after the
 /// profile's extra arguments because sbatch lets a later directive override an earlier one, and extra arguments
-/// that would replace them are refused outright rather than silently losing.</summary>
+/// that would replace them (<see cref="SbatchOwnedOptions"/>) are refused outright rather than silently losing.</summary>
 internal static partial class SbatchDirectives
 {
-    /// <summary>Options owned by the builder: job tag (recovery depends on it), log/working paths, environment
-    /// isolation, and shapes of job the rest of the system does not model (arrays, --wrap).</summary>
-    private static readonly string[] OwnedLongOptions =
-        ["--job-name", "--comment", "--output", "--error", "--chdir", "--export", "--array", "--wrap", "--parsable"];
-    private static readonly string[] OwnedShortOptions = ["-J", "-o", "-e", "-D", "-a"];
-
     public static IEnumerable<string> Lines(BatchJobSpec spec)
     {
         var r = spec.Resources;
@@ -46,13 +40,9 @@ internal static partial class SbatchDirectives
     private static string ExtraLine(string value, string field)
     {
         ScriptValueGuard.DirectiveLine(value, field);
-        foreach (var word in value.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
-        {
-            var owned = OwnedLongOptions.FirstOrDefault(o => word == o || word.StartsWith(o + "=", StringComparison.Ordinal))
-                ?? OwnedShortOptions.FirstOrDefault(o => word.StartsWith(o, StringComparison.Ordinal) && !word.StartsWith("--", StringComparison.Ordinal));
-            if (owned is not null)
-                throw ScriptValueGuard.Reject(field, $"sets {owned}, which emx2-hpc controls itself");
-        }
+        // The same reading as the config check: abbreviations (--arr=0-99), short forms and clusters (-vJx).
+        if (SbatchOwnedOptions.OwnedBy(value) is { } owned)
+            throw ScriptValueGuard.Reject(field, $"sets {owned}, which emx2-hpc controls itself");
         return "#SBATCH " + value.Trim();
     }
 
