@@ -45,6 +45,7 @@ public sealed class CycleRunner : IDisposable
                 SubmitSettleTime = SchedulerFactory.SettleTime(scheduler),
             };
             _cycle = new HpcCycle(_ctx);
+            _epilogue = new CycleEpilogue(_ctx);
         }
         catch
         {
@@ -56,6 +57,7 @@ public sealed class CycleRunner : IDisposable
     }
 
     private readonly TimeSpan _lockWait;
+    private readonly CycleEpilogue _epilogue;
 
     public async Task<CycleReport> RunOnceAsync(bool register = true, bool acceptWork = true, CancellationToken ct = default)
     {
@@ -69,7 +71,9 @@ public sealed class CycleRunner : IDisposable
         }
         if (cycleLock.StaleHolder is not null)
             _ctx.Log.Warn($"previous cycle died without releasing its lock ({cycleLock.StaleHolder}); recovering its work");
+        var started = _ctx.Now;
         var report = await _cycle.RunAsync(register, acceptWork, ct);
+        _epilogue.AfterCycle(report, started);
         _ctx.Log.Info(report.ToString());
         return report;
     }

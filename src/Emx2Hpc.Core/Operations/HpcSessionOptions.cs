@@ -13,6 +13,8 @@ public sealed record HpcSessionOptions
     public string? UserToken { get; init; }
     public ILogSink? LogSink { get; init; }
     public bool Verbose { get; init; }
+    /// <summary>Transport override for the status probe (tests).</summary>
+    public HttpMessageHandler? HttpHandler { get; init; }
 }
 
 /// <summary>Job list filter for Get-HpcJob.</summary>

@@ -1,0 +1,12 @@
+namespace Emx2Hpc.Core.State;
+
+/// <summary>Counter and audit writes inside a <see cref="StateStore.InTransaction"/>, so a side effect's record,
+/// its count and its audit event commit together or not at all.</summary>
+public static class StateTransactionOperations
+{
+    public static void AddCounter(this StateTransaction tx, string name, IReadOnlyList<(string Name, string Value)> labels, double amount = 1) =>
+        tx.Store.AddCounter(name, labels, amount, tx.Tx);
+
+    public static long AppendAudit(this StateTransaction tx, DateTimeOffset time, string eventName, string? jobId, string dataJson) =>
+        tx.Store.AppendAudit(time, eventName, jobId, dataJson, tx.Tx);
+}
