@@ -1,6 +1,7 @@
 using Emx2Hpc.Core.Configuration;
 using Emx2Hpc.Core.Diagnostics;
 using Emx2Hpc.Core.Emx2;
+using Emx2Hpc.Core.Metrics;
 using Emx2Hpc.Core.Scheduling;
 using Emx2Hpc.Core.State;
 
@@ -30,10 +31,20 @@ public sealed class CycleRunner : IDisposable
 
     public CycleContext Context => _ctx;
 
+    /// <summary>This runner's metrics: served by `run` (metrics.listen), written after each cycle (metrics.textfile).</summary>
+    public WorkerMetrics Metrics { get; } = new();
+
+    // The default transport when no test handler is given; the client does not own a handler it was handed.
+    private readonly HttpMessageHandler? _ownTransport;
+
     public CycleRunner(HpcConfig config, CycleRunnerOptions options, HpcLog log)
     {
-        var scheduler = options.Scheduler ?? SchedulerFactory.Create(config, options.Simulate, log);
-        var client = new Emx2Client(Emx2ClientFactory.Options(config, options.Clock), log.For("emx2"), options.HttpHandler);
+        var inner = options.Scheduler ?? SchedulerFactory.Create(config, options.Simulate, log);
+        var scheduler = new MeasuredScheduler(inner, Metrics);
+        var clientOptions = Emx2ClientFactory.Options(config, options.Clock);
+        _ownTransport = options.HttpHandler is null ? Emx2Client.CreateDefaultHandler(clientOptions) : null;
+        var client = new Emx2Client(clientOptions, log.For("emx2"),
+            new Emx2RequestMetricsHandler(Metrics) { InnerHandler = options.HttpHandler ?? _ownTransport! });
         StateStore? store = null;
         try
         {
@@ -42,15 +53,19 @@ public sealed class CycleRunner : IDisposable
             {
                 Config = config, Client = client, Store = store, Scheduler = scheduler, Log = log.For("cycle"), Clock = options.Clock,
                 UnknownGrace = options.UnknownGrace ?? TimeSpan.FromSeconds(120),
-                SubmitSettleTime = SchedulerFactory.SettleTime(scheduler),
+                SubmitSettleTime = SchedulerFactory.SettleTime(inner),
             };
+            if (store.QuarantinedAs is { } quarantined)
+                store.InTransaction(tx => _ctx.Audit.Record(tx, Audit.AuditEvents.StateQuarantined, null,
+                    new Dictionary<string, object?> { ["moved_to"] = quarantined }));
             _cycle = new HpcCycle(_ctx);
-            _epilogue = new CycleEpilogue(_ctx);
+            _epilogue = new CycleEpilogue(_ctx, Metrics);
         }
         catch
         {
             store?.Dispose();
             client.Dispose();
+            _ownTransport?.Dispose();
             throw;
         }
         _lockWait = options.LockWait;
@@ -73,7 +88,7 @@ public sealed class CycleRunner : IDisposable
             _ctx.Log.Warn($"previous cycle died without releasing its lock ({cycleLock.StaleHolder}); recovering its work");
         var started = _ctx.Now;
         var report = await _cycle.RunAsync(register, acceptWork, ct);
-        _epilogue.AfterCycle(report, started);
+        await _epilogue.AfterCycleAsync(report, started, CancellationToken.None);
         _ctx.Log.Info(report.ToString());
         return report;
     }
@@ -97,6 +112,9 @@ public sealed class CycleRunner : IDisposable
     /// the interval; Slurm jobs keep running and are picked up by the next start.</summary>
     public async Task RunLoopAsync(CancellationToken stop)
     {
+        using var endpoint = _ctx.Config.Metrics.Listen is { } listen ? MetricsEndpoint.Start(listen, Metrics) : null;
+        if (endpoint is not null) _ctx.Log.Info($"metrics on http://{_ctx.Config.Metrics.Listen}/metrics");
+        _epilogue.RefreshMetrics();
         await _cycle.Registration.RegisterAsync(stop);
         using var heartbeatCts = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var heartbeat = HeartbeatLoopAsync(heartbeatCts.Token);
@@ -136,5 +154,6 @@ public sealed class CycleRunner : IDisposable
     {
         _ctx.Store.Dispose();
         _ctx.Client.Dispose();
+        _ownTransport?.Dispose();
     }
 }

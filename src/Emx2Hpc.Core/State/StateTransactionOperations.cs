@@ -7,6 +7,9 @@ public static class StateTransactionOperations
     public static void AddCounter(this StateTransaction tx, string name, IReadOnlyList<(string Name, string Value)> labels, double amount = 1) =>
         tx.Store.AddCounter(name, labels, amount, tx.Tx);
 
+    public static void Acknowledge(this StateTransaction tx, long sequence) =>
+        StateStore.Execute(tx.Store.Cmd("DELETE FROM outbox WHERE seq=$s", ("$s", sequence)), tx.Tx);
+
     public static long AppendAudit(this StateTransaction tx, DateTimeOffset time, string eventName, string? jobId, string dataJson) =>
         tx.Store.AppendAudit(time, eventName, jobId, dataJson, tx.Tx);
 }
