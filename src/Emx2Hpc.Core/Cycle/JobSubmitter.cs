@@ -92,14 +92,17 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
 
         job = job with { Phase = LocalPhase.Submitting, SubmittingSinceUtc = ctx.Now, SubmitAttempts = job.SubmitAttempts + 1, SchedulerName = ctx.Scheduler.Name };
         var submitting = job;
+        var managedBytes = ManagedBytes(staged);
         ctx.Store.InTransaction(tx =>
         {
             tx.Upsert(submitting);
+            if (managedBytes > 0) tx.AddCounter(Metrics.PersistedCounters.BytesDownloaded.Name, [], managedBytes);
             // Staging is complete once the write-ahead mark is set; a crash before this restages (and re-records) it.
             ctx.Audit.Record(tx, Audit.AuditEvents.Staged, submitting, new Dictionary<string, object?>
             {
                 ["inputs"] = staged.Items.Select(i => new Dictionary<string, object?>
                     { ["artifact_id"] = i.ArtifactId, ["name"] = i.Name, ["residence"] = i.Residence, ["sha256"] = i.Sha256 }).ToList(),
+                ["downloaded_bytes"] = managedBytes,
             });
         });
         string schedulerId;
@@ -115,6 +118,13 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
         RecordSubmitted(job, schedulerId, recovered: false, spec, script);
         return true;
     }
+
+    /// <summary>Bytes of the managed inputs now in the job directory (written by this worker, links not followed).</summary>
+    private static long ManagedBytes(StagedInputs staged) => staged.Items
+        .Where(i => i.Residence == Protocol.ArtifactResidence.Managed && Directory.Exists(i.LocalPath))
+        .SelectMany(i => new DirectoryInfo(i.LocalPath).EnumerateFiles("*",
+            new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true }))
+        .Sum(f => f.Length);
 
     private void RecordSubmitted(TrackedJob job, string schedulerId, bool recovered, BatchJobSpec? spec = null, string? script = null)
     {

@@ -13,7 +13,7 @@ public static class PersistedCounters
     public static readonly PersistedCounter JobsFinished = new("emx2hpc_jobs_finished_total", "Jobs whose terminal status EMX2 acknowledged, by terminal status.", ["profile", "status"]);
     public static readonly PersistedCounter InputsRefused = new("emx2hpc_hostile_inputs_refused_total", "Job inputs, outputs or parameters refused as unsafe, by reason.", ["reason"]);
     public static readonly PersistedCounter BytesUploaded = new("emx2hpc_uploaded_bytes_total", "Bytes uploaded to EMX2 (output and log artifacts).", []);
-    public static readonly PersistedCounter BytesDownloaded = new("emx2hpc_downloaded_bytes_total", "Bytes of managed inputs downloaded from EMX2.", []);
+    public static readonly PersistedCounter BytesDownloaded = new("emx2hpc_downloaded_bytes_total", "Bytes of managed inputs staged (downloaded from EMX2) for jobs handed to the scheduler.", []);
     public static readonly PersistedCounter UsageWallSeconds = new("emx2hpc_usage_wall_seconds_total", "Wall-clock seconds of finished scheduler jobs (sacct Elapsed).", ["profile"]);
     public static readonly PersistedCounter UsageCpuAllocated = new("emx2hpc_usage_cpu_core_seconds_allocated_total", "CPU core-seconds allocated to finished jobs.", ["profile"]);
     public static readonly PersistedCounter UsageCpuUsed = new("emx2hpc_usage_cpu_core_seconds_used_total", "CPU core-seconds used by finished jobs (sacct TotalCPU).", ["profile"]);

@@ -10,6 +10,11 @@ public static class StateTransactionOperations
     public static void Acknowledge(this StateTransaction tx, long sequence) =>
         StateStore.Execute(tx.Store.Cmd("DELETE FROM outbox WHERE seq=$s", ("$s", sequence)), tx.Tx);
 
+    public static void SaveUpload(this StateTransaction tx, ArtifactUpload upload) => tx.Store.SaveUpload(upload, tx.Tx);
+
+    public static void MarkFileUploaded(this StateTransaction tx, string jobId, ArtifactRole role, string path, string sha256) =>
+        tx.Store.MarkFileUploaded(jobId, role, path, sha256, tx.Tx);
+
     public static long AppendAudit(this StateTransaction tx, DateTimeOffset time, string eventName, string? jobId, string dataJson) =>
         tx.Store.AppendAudit(time, eventName, jobId, dataJson, tx.Tx);
 }
