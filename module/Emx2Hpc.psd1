@@ -26,6 +26,7 @@
         'Get-HpcJobTransition'
         'Receive-HpcArtifact'
         'Get-HpcTrackedJob'
+        'Get-HpcWorkerStatus'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -3,7 +3,7 @@ namespace Emx2Hpc.Core.Configuration;
 /// <summary>Every key the YAML file may contain, per mapping. Anything else is reported as unknown.</summary>
 internal static class ConfigKeys
 {
-    public static readonly IReadOnlyList<string> Root = ["emx2", "worker", "slurm", "profiles", "apptainer", "staging"];
+    public static readonly IReadOnlyList<string> Root = ["emx2", "worker", "slurm", "profiles", "apptainer", "staging", "metrics", "audit", "status"];
 
     public static readonly IReadOnlyList<string> Emx2 =
         ["base_url", "worker_id", "auth_mode", "worker_secret", "shared_secret", "worker_secret_file", "shared_secret_file",
@@ -26,4 +26,9 @@ internal static class ConfigKeys
     public static readonly IReadOnlyList<string> Apptainer = ["bind_paths", "tmp_dir"];
 
     public static readonly IReadOnlyList<string> Staging = ["allowed_posix_roots", "max_output_bytes", "max_output_files"];
+    public static readonly IReadOnlyList<string> Metrics = ["listen", "textfile"];
+
+    public static readonly IReadOnlyList<string> Audit = ["enabled", "path"];
+
+    public static readonly IReadOnlyList<string> Status = ["max_report_age_seconds", "max_cycle_seconds"];
 }

@@ -13,6 +13,9 @@ public sealed record HpcConfig
     public IReadOnlyList<ProfileConfig> Profiles { get; init; } = ImmutableArray<ProfileConfig>.Empty;
     public ApptainerSettings Apptainer { get; init; } = new();
     public StagingSettings Staging { get; init; } = new();
+    public MetricsSettings Metrics { get; init; } = new();
+    public AuditSettings Audit { get; init; } = new();
+    public StatusSettings Status { get; init; } = new();
 
     /// <summary>Full path of the file this was loaded from (or the source name given to LoadText); null when built in code.</summary>
     public string? SourcePath { get; init; }

@@ -63,6 +63,9 @@ public static class HpcConfigLoader
             Profiles = ProfilesSectionReader.Read(ctx, document.Mapping("profiles", knownKeys: null)),
             Apptainer = ApptainerSectionReader.Read(ctx, document.Mapping("apptainer", ConfigKeys.Apptainer), worker.StateDb),
             Staging = StagingSectionReader.Read(ctx, document.Mapping("staging", ConfigKeys.Staging)),
+            Metrics = OperationsSectionReader.ReadMetrics(ctx, document.Mapping("metrics", ConfigKeys.Metrics)),
+            Audit = OperationsSectionReader.ReadAudit(ctx, document.Mapping("audit", ConfigKeys.Audit)),
+            Status = OperationsSectionReader.ReadStatus(document.Mapping("status", ConfigKeys.Status)),
         };
     }
 }

@@ -40,7 +40,8 @@ public static class HpcConfigValidator
             .Concat(WorkerIssues(config.Worker))
             .Concat(SlurmIssues(config.Slurm))
             .Concat(ApptainerIssues(config.Apptainer))
-            .Concat(StagingIssues(config.Staging));
+            .Concat(StagingIssues(config.Staging))
+            .Concat(OperationsSectionReader.Issues(config));
 
     private static IEnumerable<ConfigIssue> Emx2Issues(Emx2Settings emx2)
     {

@@ -39,12 +39,30 @@ internal sealed class ArtifactPublisher(CycleContext ctx)
                 ctx.Store.SaveUpload(upload with { ArtifactId = null, State = UploadState.Creating });
                 throw new IOException($"artifact {upload.ArtifactId} disappeared from EMX2 during upload");
             }
-            ctx.Store.MarkFileUploaded(job.JobId, role, file.RelativePath, file.Sha256);
+            ctx.Store.InTransaction(tx =>
+            {
+                tx.MarkFileUploaded(job.JobId, role, file.RelativePath, file.Sha256);
+                if (residenceName == ArtifactResidence.Managed)
+                    tx.AddCounter(Metrics.PersistedCounters.BytesUploaded.Name, [], file.Size);
+                ctx.Audit.Record(tx, Audit.AuditEvents.ArtifactUploaded, job, new Dictionary<string, object?>
+                {
+                    ["artifact_id"] = upload.ArtifactId, ["role"] = RoleName(role), ["path"] = file.RelativePath,
+                    ["sha256"] = file.Sha256, ["size_bytes"] = file.Size, ["residence"] = residenceName,
+                });
+            });
         }
 
         var committed = await ArtifactTransfer.CommitAsync(ctx.Client, upload.ArtifactId!, residenceName, files, ct);
         var size = files.Sum(f => f.Size);
-        ctx.Store.SaveUpload(upload with { State = UploadState.Committed, TreeSha256 = committed.Sha256, SizeBytes = size, FileCount = files.Count });
+        ctx.Store.InTransaction(tx =>
+        {
+            tx.SaveUpload(upload with { State = UploadState.Committed, TreeSha256 = committed.Sha256, SizeBytes = size, FileCount = files.Count });
+            ctx.Audit.Record(tx, Audit.AuditEvents.ArtifactCommitted, job, new Dictionary<string, object?>
+            {
+                ["artifact_id"] = upload.ArtifactId, ["role"] = RoleName(role), ["tree_sha256"] = committed.Sha256,
+                ["size_bytes"] = size, ["file_count"] = files.Count, ["residence"] = residenceName,
+            });
+        });
         ctx.Log.Info($"committed {role.ToString().ToLowerInvariant()} artifact {upload.ArtifactId} of job {job.JobId} ({files.Count} files, {size} bytes)",
             ("job_id", job.JobId), ("artifact_id", upload.ArtifactId));
         return upload.ArtifactId;
@@ -63,9 +81,16 @@ internal sealed class ArtifactPublisher(CycleContext ctx)
             Metadata = Provenance(job, role),
         }, ct);
         var saved = pending with { ArtifactId = created.Id, State = UploadState.Created };
-        ctx.Store.SaveUpload(saved);
+        ctx.Store.InTransaction(tx =>
+        {
+            tx.SaveUpload(saved);
+            ctx.Audit.Record(tx, Audit.AuditEvents.ArtifactCreated, job, new Dictionary<string, object?>
+                { ["artifact_id"] = created.Id, ["role"] = RoleName(role), ["residence"] = residence });
+        });
         return saved;
     }
+
+    private static string RoleName(ArtifactRole role) => role == ArtifactRole.Log ? "log" : "output";
 
     /// <summary>Who made this and from what: enough to trace a result back to its job, inputs and parameters.</summary>
     private JsonElement Provenance(TrackedJob job, ArtifactRole role)

@@ -23,6 +23,10 @@ public sealed class CycleContext
     /// safe to submit again: long enough for an orphaned sbatch child process to have finished or timed out.</summary>
     public TimeSpan SubmitSettleTime { get; init; } = TimeSpan.FromSeconds(45);
 
+    /// <summary>Records one audit event (and its metric counts) per side effect, inside the side effect's transaction.</summary>
+    public Audit.AuditTrail Audit => _audit ??= new Audit.AuditTrail(Config.Emx2.WorkerId, Config.Audit.Enabled, Clock);
+    private Audit.AuditTrail? _audit;
+
     public string WorkerId => Config.Emx2.WorkerId;
     public string JobsRoot => Config.Apptainer.TmpDir;
     public DateTimeOffset Now => Clock.GetUtcNow();

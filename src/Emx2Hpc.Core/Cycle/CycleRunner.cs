@@ -1,6 +1,7 @@
 using Emx2Hpc.Core.Configuration;
 using Emx2Hpc.Core.Diagnostics;
 using Emx2Hpc.Core.Emx2;
+using Emx2Hpc.Core.Metrics;
 using Emx2Hpc.Core.Scheduling;
 using Emx2Hpc.Core.State;
 
@@ -30,10 +31,20 @@ public sealed class CycleRunner : IDisposable
 
     public CycleContext Context => _ctx;
 
+    /// <summary>This runner's metrics: served by `run` (metrics.listen), written after each cycle (metrics.textfile).</summary>
+    public WorkerMetrics Metrics { get; } = new();
+
+    // The default transport when no test handler is given; the client does not own a handler it was handed.
+    private readonly HttpMessageHandler? _ownTransport;
+
     public CycleRunner(HpcConfig config, CycleRunnerOptions options, HpcLog log)
     {
-        var scheduler = options.Scheduler ?? SchedulerFactory.Create(config, options.Simulate, log);
-        var client = new Emx2Client(Emx2ClientFactory.Options(config, options.Clock), log.For("emx2"), options.HttpHandler);
+        var inner = options.Scheduler ?? SchedulerFactory.Create(config, options.Simulate, log);
+        var scheduler = new MeasuredScheduler(inner, Metrics);
+        var clientOptions = Emx2ClientFactory.Options(config, options.Clock);
+        _ownTransport = options.HttpHandler is null ? Emx2Client.CreateDefaultHandler(clientOptions) : null;
+        var client = new Emx2Client(clientOptions, log.For("emx2"),
+            new Emx2RequestMetricsHandler(Metrics) { InnerHandler = options.HttpHandler ?? _ownTransport! });
         StateStore? store = null;
         try
         {
@@ -44,18 +55,24 @@ public sealed class CycleRunner : IDisposable
                 UnknownGrace = options.UnknownGrace ?? TimeSpan.FromSeconds(120),
                 SubmitSettleTime = scheduler.SubmitSettleTime,
             };
+            if (store.QuarantinedAs is { } quarantined)
+                store.InTransaction(tx => _ctx.Audit.Record(tx, Audit.AuditEvents.StateQuarantined, null,
+                    new Dictionary<string, object?> { ["moved_to"] = quarantined }));
             _cycle = new HpcCycle(_ctx);
+            _epilogue = new CycleEpilogue(_ctx, Metrics);
         }
         catch
         {
             store?.Dispose();
             client.Dispose();
+            _ownTransport?.Dispose();
             throw;
         }
         _lockWait = options.LockWait;
     }
 
     private readonly TimeSpan _lockWait;
+    private readonly CycleEpilogue _epilogue;
 
     public async Task<CycleReport> RunOnceAsync(bool register = true, bool acceptWork = true, CancellationToken ct = default)
     {
@@ -88,6 +105,7 @@ public sealed class CycleRunner : IDisposable
         {
             return new CycleReport { InstanceConflict = ex.Message, Errors = [$"instance: {ex.Message}"] };
         }
+        var started = _ctx.Now;
         // Every step observes this token, so a cycle gives up the lock after cycle_timeout_seconds at the latest.
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(cycleLimit);
@@ -100,6 +118,7 @@ public sealed class CycleRunner : IDisposable
         {
             report = new CycleReport { Errors = [$"cycle cancelled after worker.cycle_timeout_seconds ({cycleLimit.TotalSeconds:0}s)"] };
         }
+        await _epilogue.AfterCycleAsync(report, started, CancellationToken.None);
         _ctx.Log.Info(report.ToString());
         return report;
     }
@@ -125,6 +144,9 @@ public sealed class CycleRunner : IDisposable
     public async Task RunLoopAsync(CancellationToken stop)
     {
         BindInstance();
+        using var endpoint = _ctx.Config.Metrics.Listen is { } listen ? MetricsEndpoint.Start(listen, Metrics) : null;
+        if (endpoint is not null) _ctx.Log.Info($"metrics on http://{_ctx.Config.Metrics.Listen}/metrics");
+        _epilogue.RefreshMetrics();
         await _cycle.Registration.RegisterAsync(stop);
         using var heartbeatCts = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var heartbeat = HeartbeatLoopAsync(heartbeatCts.Token);
@@ -190,5 +212,6 @@ public sealed class CycleRunner : IDisposable
     {
         _ctx.Store.Dispose();
         _ctx.Client.Dispose();
+        _ownTransport?.Dispose();
     }
 }

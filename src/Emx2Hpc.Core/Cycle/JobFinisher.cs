@@ -20,9 +20,17 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher)
     public const int MaxFinishAttempts = 5;
 
     /// <summary>Records the terminal outcome; the files are collected by <see cref="FinishAsync"/>.</summary>
-    public void Decide(TrackedJob job, string status, string detail, bool collectOutputs)
+    /// <param name="auditEvent">The side effect that decided it (input refused, timed out), recorded with the outcome.</param>
+    public void Decide(TrackedJob job, string status, string detail, bool collectOutputs,
+        string? auditEvent = null, IReadOnlyDictionary<string, object?>? auditData = null)
     {
-        ctx.Store.Upsert(job with { Phase = LocalPhase.Finishing, TerminalStatus = status, TerminalDetail = detail, CollectOutputs = collectOutputs });
+        var decided = job with { Phase = LocalPhase.Finishing, TerminalStatus = status, TerminalDetail = detail, CollectOutputs = collectOutputs };
+        ctx.Store.InTransaction(tx =>
+        {
+            tx.Upsert(decided);
+            if (auditEvent is not null)
+                ctx.Audit.Record(tx, auditEvent, decided, new Dictionary<string, object?>(auditData ?? new Dictionary<string, object?>()) { ["detail"] = detail });
+        });
         ctx.Log.Info($"job {job.JobId} finished as {status}: {detail}", ("job_id", job.JobId), ("slurm_job_id", job.SchedulerJobId), ("status", status));
     }
 

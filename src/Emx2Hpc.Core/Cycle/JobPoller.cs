@@ -105,7 +105,7 @@ internal sealed class JobPoller(CycleContext ctx)
         // The id becomes a directory name; the claim answer is trusted no more than the list it came from.
         if (!Guid.TryParseExact(claimed.Id, "D", out _))
             throw new InvalidOperationException($"EMX2 answered a claim with a job id that is not a UUID ('{Staging.PathSafety.Describe(claimed.Id, 80)}'); not tracking it");
-        ctx.Store.Upsert(new TrackedJob
+        var tracked = new TrackedJob
         {
             JobId = claimed.Id, Processor = claimed.Processor, Profile = claimed.Profile, Phase = LocalPhase.Claimed,
             Emx2Status = JobStatus.Claimed,
@@ -113,6 +113,11 @@ internal sealed class JobPoller(CycleContext ctx)
             TimeoutSeconds = claimed.TimeoutSeconds, SubmissionTimeoutSeconds = profile.SubmissionTimeoutSeconds,
             JobJson = JsonSerializer.Serialize(claimed, JsonDefaults.Options),
             WorkDir = JobDirectories.For(ctx.JobsRoot, claimed.Id).Root,
+        };
+        ctx.Store.InTransaction(tx =>
+        {
+            tx.Upsert(tracked);
+            ctx.Audit.Record(tx, Audit.AuditEvents.Claimed, tracked);
         });
         ForeignInstanceCheck.ClearClaimIntent(ctx, claimed.Id);
         ctx.Log.Info($"claimed job {claimed.Id} ({claimed.Processor}:{claimed.Profile ?? "default"})", ("job_id", claimed.Id));

@@ -46,6 +46,9 @@ internal sealed class JobRetirement(CycleContext ctx, TaggedJobs tagged)
         foreach (var id in ids)
         {
             await ctx.Scheduler.CancelAsync(id, ct);
+            // scancel is idempotent and leaves nothing to record but the fact; a crash before this line repeats it.
+            ctx.Store.InTransaction(tx => ctx.Audit.Record(tx, Audit.AuditEvents.Cancelled, job with { SchedulerJobId = id },
+                new Dictionary<string, object?> { ["reason"] = why }));
             ctx.Log.Info($"cancelled scheduler job {id} of job {job.JobId} ({why})", ("job_id", job.JobId), ("slurm_job_id", id));
         }
     }

@@ -77,6 +77,8 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
 
         var dirs = JobDirectories.For(ctx.JobsRoot, job.JobId);
         BatchJobSpec spec;
+        StagedInputs staged;
+        string script;
         try
         {
             CreateWorkspace(job, dirs);
@@ -84,7 +86,7 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
             budget.CancelAfter(TimeSpan.FromSeconds(ctx.Config.Worker.StepTimeoutSeconds));
             try
             {
-                await stager.StageAsync(job.JobId, claimed.Inputs, dirs, budget.Token);
+                staged = await stager.StageAsync(job.JobId, claimed.Inputs, dirs, budget.Token);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -93,16 +95,31 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
             spec = SpecBuilder.Build(ctx.Config, profile, job.JobId, dirs, JobParameters.Parse(claimed.Parameters));
             // Every scheduler builds this script; building it here (pure, no I/O) means a job that cannot be placed in
             // one safely is FAILED with the reason before the write-ahead mark, and the scheduler is never called.
-            BatchScriptBuilder.Build(spec);
+            script = BatchScriptBuilder.Build(spec);
         }
         catch (Exception ex) when (ex is StagingException or SchedulerException or UnauthorizedAccessException or JobWorkspaceException)
         {
-            finisher.Decide(job, JobStatus.Failed, ex.Message, collectOutputs: false);
+            // Reasons are a small fixed set (they become a metric label); the message says exactly what was wrong.
+            var reason = ex switch { StagingException => "unsafe_input", SchedulerException => "unsafe_job_value", _ => "permission" };
+            finisher.Decide(job, JobStatus.Failed, ex.Message, collectOutputs: false, Audit.AuditEvents.InputRefused, new Dictionary<string, object?> { ["reason"] = reason });
             return false;
         }
 
         job = job with { Phase = LocalPhase.Submitting, SubmittingSinceUtc = ctx.Now, SubmitAttempts = job.SubmitAttempts + 1, SchedulerName = ctx.Scheduler.Name };
-        ctx.Store.Upsert(job);
+        var submitting = job;
+        var managedBytes = ManagedBytes(staged);
+        ctx.Store.InTransaction(tx =>
+        {
+            tx.Upsert(submitting);
+            if (managedBytes > 0) tx.AddCounter(Metrics.PersistedCounters.BytesDownloaded.Name, [], managedBytes);
+            // Staging is complete once the write-ahead mark is set; a crash before this restages (and re-records) it.
+            ctx.Audit.Record(tx, Audit.AuditEvents.Staged, submitting, new Dictionary<string, object?>
+            {
+                ["inputs"] = staged.Items.Select(i => new Dictionary<string, object?>
+                    { ["artifact_id"] = i.ArtifactId, ["name"] = i.Name, ["residence"] = i.Residence, ["sha256"] = i.Sha256 }).ToList(),
+                ["downloaded_bytes"] = managedBytes,
+            });
+        });
         string schedulerId;
         try
         {
@@ -122,7 +139,7 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
             finisher.Decide(job, JobStatus.Failed, $"submission refused by {ctx.Scheduler.Name}: {ex.Message}", collectOutputs: false);
             return false;
         }
-        RecordSubmitted(job, schedulerId, recovered: false);
+        RecordSubmitted(job, schedulerId, recovered: false, spec, script);
         return true;
     }
 
@@ -138,14 +155,29 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
         ctx.Store.SetWorkspaceState(job.JobId, dirs.Root, WorkspaceState.Ready);
     }
 
-    private void RecordSubmitted(TrackedJob job, string schedulerId, bool recovered)
+    /// <summary>Bytes of the managed inputs now in the job directory (written by this worker, links not followed).</summary>
+    private static long ManagedBytes(StagedInputs staged) => staged.Items
+        .Where(i => i.Residence == Protocol.ArtifactResidence.Managed && Directory.Exists(i.LocalPath))
+        .SelectMany(i => new DirectoryInfo(i.LocalPath).EnumerateFiles("*",
+            new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true }))
+        .Sum(f => f.Length);
+
+    private void RecordSubmitted(TrackedJob job, string schedulerId, bool recovered, BatchJobSpec? spec = null, string? script = null)
     {
         ctx.Store.InTransaction(tx =>
         {
-            tx.Upsert(job with
+            var submitted = job with
             {
                 Phase = LocalPhase.Submitted, SchedulerJobId = schedulerId, SchedulerName = ctx.Scheduler.Name,
                 Emx2Status = JobStatus.Submitted, SubmittingSinceUtc = null,
+            };
+            tx.Upsert(submitted);
+            // One event per sbatch: a submission found by its tag after a crash is recorded now, by the run that learns of it.
+            ctx.Audit.Record(tx, Audit.AuditEvents.Submitted, submitted, new Dictionary<string, object?>
+            {
+                ["scheduler"] = ctx.Scheduler.Name, ["partition"] = spec?.Resources.Partition, ["account"] = spec?.Resources.Account,
+                ["batch_script_sha256"] = script is null ? null : Protocol.Hex.Lower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script))),
+                ["recovered_after_restart"] = recovered,
             });
             Reports.Enqueue(tx, job.JobId, ReportKind.Transition,
                 Reports.Transition(ctx, JobStatus.Submitted, $"Slurm job {schedulerId}{(recovered ? " (recovered after restart)" : "")}", schedulerId));

@@ -59,7 +59,16 @@ internal sealed class OutboxSender(CycleContext ctx, JobRetirement retirement)
 
     private void Acknowledge(OutboxEntry entry)
     {
-        ctx.Store.Acknowledge(entry.Sequence);
+        var job = ctx.Store.GetJob(entry.JobId);
+        ctx.Store.InTransaction(tx =>
+        {
+            tx.Acknowledge(entry.Sequence);
+            ctx.Audit.Record(tx, Audit.AuditEvents.Reported, job ?? new TrackedJob { JobId = entry.JobId }, new Dictionary<string, object?>
+            {
+                ["status"] = entry.TargetStatus, ["kind"] = entry.Kind.ToString().ToLowerInvariant(),
+                ["attempts"] = entry.Attempts + 1, ["final"] = entry.Kind == ReportKind.Complete, ["report_seq"] = entry.Sequence,
+            });
+        });
         if (entry.Kind == ReportKind.Complete) retirement.Finish(entry.JobId, entry.TargetStatus);
     }
 

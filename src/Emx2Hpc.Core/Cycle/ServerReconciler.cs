@@ -61,8 +61,19 @@ internal sealed class ServerReconciler(CycleContext ctx, JobRetirement retiremen
             return; // listed a moment ago under another status page: still ours
         if (server is not null && local.Phase == LocalPhase.Done && server.Status == local.TerminalStatus)
         {
-            // Our final report landed but its acknowledgement was lost (crash or dropped response).
-            ctx.Store.DropReports(local.JobId);
+            // Our final report landed but its acknowledgement was lost (crash or dropped response): it counts as
+            // reported now, so the audit trail gets the event the lost acknowledgement would have written.
+            var pending = ctx.Store.PendingReports(local.JobId);
+            ctx.Store.InTransaction(tx =>
+            {
+                foreach (var entry in pending) tx.Acknowledge(entry.Sequence);
+                if (pending.LastOrDefault(e => e.Kind == ReportKind.Complete) is { } final)
+                    ctx.Audit.Record(tx, Audit.AuditEvents.Reported, local, new Dictionary<string, object?>
+                    {
+                        ["status"] = final.TargetStatus, ["kind"] = "complete", ["attempts"] = final.Attempts + 1, ["final"] = true,
+                        ["report_seq"] = final.Sequence, ["acknowledged_by"] = "reconcile",
+                    });
+            });
             retirement.Finish(local.JobId, server.Status);
             return;
         }
@@ -97,6 +108,7 @@ internal sealed class ServerReconciler(CycleContext ctx, JobRetirement retiremen
         ctx.Store.InTransaction(tx =>
         {
             tx.Upsert(row);
+            ctx.Audit.Record(tx, Audit.AuditEvents.Adopted, row, new Dictionary<string, object?> { ["emx2_status"] = job.Status, ["phase"] = phase.ToString().ToLowerInvariant() });
             // EMX2 still says CLAIMED although the scheduler has the job: the SUBMITTED report was lost.
             if (job.Status == JobStatus.Claimed && schedulerId is not null)
             {
@@ -129,6 +141,8 @@ internal sealed class ServerReconciler(CycleContext ctx, JobRetirement retiremen
             }
             ctx.Log.Warn($"cancelling stray scheduler job {t.SchedulerJobId}: EMX2 job {t.Emx2JobId} of this worker is already {server.Status}", fields);
             await ctx.Scheduler.CancelAsync(t.SchedulerJobId, ct);
+            ctx.Store.InTransaction(tx => ctx.Audit.Record(tx, Audit.AuditEvents.Cancelled, new TrackedJob { JobId = t.Emx2JobId, SchedulerJobId = t.SchedulerJobId },
+                new Dictionary<string, object?> { ["reason"] = $"stray job: EMX2 has it {server.Status}" }));
         }
     }
 }

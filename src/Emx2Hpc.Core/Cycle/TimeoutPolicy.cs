@@ -19,14 +19,16 @@ internal sealed class TimeoutPolicy(CycleContext ctx, JobFinisher finisher, JobR
             {
                 await retirement.CancelOnSchedulerAsync(job, "timeout", ct);
                 finisher.Decide(job, JobStatus.Failed,
-                    $"timeout: job timeout_seconds ({limit}s) exceeded after {elapsed.TotalSeconds:0}s", collectOutputs: job.SchedulerJobId is not null);
+                    $"timeout: job timeout_seconds ({limit}s) exceeded after {elapsed.TotalSeconds:0}s", collectOutputs: job.SchedulerJobId is not null,
+                    Audit.AuditEvents.TimedOut, new Dictionary<string, object?> { ["limit"] = "timeout_seconds" });
             }
             else if (job.Phase is LocalPhase.Claimed or LocalPhase.Submitting &&
                      job.SubmissionTimeoutSeconds is > 0 and var subLimit && elapsed.TotalSeconds > subLimit)
             {
                 await retirement.CancelOnSchedulerAsync(job, "timeout", ct);
                 finisher.Decide(job, JobStatus.Failed,
-                    $"timeout: submission_timeout_seconds ({subLimit}s) exceeded for profile {job.Processor}:{job.Profile ?? "default"}", collectOutputs: false);
+                    $"timeout: submission_timeout_seconds ({subLimit}s) exceeded for profile {job.Processor}:{job.Profile ?? "default"}", collectOutputs: false,
+                    Audit.AuditEvents.TimedOut, new Dictionary<string, object?> { ["limit"] = "submission_timeout_seconds" });
             }
         }
     }

@@ -28,15 +28,7 @@ public sealed partial class Emx2Client : IDisposable
         _options = options;
         _log = (log ?? HpcLog.Null).For("emx2");
         _ownsHandler = handler is null;
-        handler ??= new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            // Recycle connections so DNS changes (failover, load balancer moves) are picked up by a long-running daemon.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = options.RequestTimeout < TimeSpan.FromSeconds(10) ? options.RequestTimeout : TimeSpan.FromSeconds(10),
-            UseCookies = false,
-        };
+        handler ??= CreateDefaultHandler(options);
         // Timeouts are per attempt (see the pipeline); HttpClient's single overall timeout would cut off long transfers.
         _http = new HttpClient(handler, disposeHandler: _ownsHandler) { Timeout = Timeout.InfiniteTimeSpan };
         var redactor = new Redactor();
@@ -46,6 +38,17 @@ public sealed partial class Emx2Client : IDisposable
         _problems = new ProblemReader(redactor);
         ServerClock = new ServerClock(options.Clock);
     }
+
+    /// <summary>The transport used when none is given; public so a host can put a measuring handler in front of it.</summary>
+    public static HttpMessageHandler CreateDefaultHandler(Emx2ClientOptions options) => new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        // Recycle connections so DNS changes (failover, load balancer moves) are picked up by a long-running daemon.
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = options.RequestTimeout < TimeSpan.FromSeconds(10) ? options.RequestTimeout : TimeSpan.FromSeconds(10),
+        UseCookies = false,
+    };
 
     public Uri BaseUrl => _options.BaseUrl;
     public string WorkerId => _options.WorkerId;

@@ -71,6 +71,9 @@ public sealed class HpcSession : IDisposable
         return config.Profiles.Select(p => (p.Processor, p.Profile)).ToList();
     }
 
+    /// <summary>For hosts that load the configuration themselves (the CLI reports config errors its own way).</summary>
+    public static HpcSession FromConfig(HpcConfig config, HpcSessionOptions options, HpcLog log) => new(config, options, log);
+
     private Emx2ClientOptions ClientOptions()
     {
         var options = Emx2ClientFactory.Options(Config);
@@ -148,6 +151,15 @@ public sealed class HpcSession : IDisposable
 
     public Task<IReadOnlyList<TransitionDto>> GetTransitionsAsync(string jobId, CancellationToken ct) =>
         Client.GetTransitionsAsync(ObjectIds.Require(ObjectKind.Job, jobId), ct);
+
+    /// <summary>`status` / Get-HpcWorkerStatus: local state, one read-only EMX2 request, one scheduler ping. Never
+    /// takes the cycle lock, claims or reports.</summary>
+    public async Task<Status.WorkerStatus> GetStatusAsync(CancellationToken ct)
+    {
+        using var client = new Emx2Client(Status.WorkerStatusProbe.ClientOptions(Config), _log.For("emx2"), _options.HttpHandler);
+        return await Status.WorkerStatusProbe.ProbeAsync(Config, client, _options.Simulate,
+            new Scheduling.Processes.ProcessRunner(_log.For("process")), TimeProvider.System, ct);
+    }
 
     public IReadOnlyList<TrackedJob> GetTrackedJobs() => Runner.Context.Store.ListJobs();
 

@@ -17,4 +17,6 @@ public sealed record HpcSessionOptions
     public string LogSource { get; init; } = "emx2hpc";
     /// <summary>How long a cycle waits for a running one to finish before skipping (`once --lock-wait`).</summary>
     public TimeSpan LockWait { get; init; } = TimeSpan.Zero;
+    /// <summary>Transport override for the status probe (tests).</summary>
+    public HttpMessageHandler? HttpHandler { get; init; }
 }

@@ -65,7 +65,9 @@ public sealed class CycleLock : IDisposable
 
     private static string OwnerPath(string lockPath) => lockPath + ".owner";
 
-    private static string? ReadHolder(string lockPath)
+    /// <summary>The holder record ("pid=… host=… since=…") of whoever holds or last died holding the lock; null
+    /// when nobody does. Read without touching the lock itself, so `status` never makes a starting cycle skip.</summary>
+    public static string? ReadHolder(string lockPath)
     {
         try
         {
@@ -78,7 +80,7 @@ public sealed class CycleLock : IDisposable
         }
     }
 
-    private static bool IsAlive(string record)
+    public static bool IsAlive(string record)
     {
         var pidPart = record.Split(' ').FirstOrDefault(p => p.StartsWith("pid=", StringComparison.Ordinal));
         if (pidPart is null || !int.TryParse(pidPart[4..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)) return false;

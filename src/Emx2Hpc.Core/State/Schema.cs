@@ -54,6 +54,22 @@ internal static class Schema
             finish_attempts INTEGER NOT NULL DEFAULT 0, last_finish_error TEXT,
             created_utc TEXT NOT NULL, released_utc TEXT);
         """,
+        // v3: operations. Cycle outcomes for `status`; counters that survive between cron runs for the metrics;
+        // audit events written in the same transaction as the state change that records a side effect, and
+        // exported to the JSON-lines file afterwards (so a kill -9 never loses or doubles one).
+        """
+        CREATE TABLE cycle_runs (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            started_utc TEXT NOT NULL, finished_utc TEXT NOT NULL,
+            duration_ms INTEGER NOT NULL, ok INTEGER NOT NULL, errors TEXT);
+        CREATE TABLE metric_counters (
+            name TEXT NOT NULL, labels TEXT NOT NULL, value REAL NOT NULL,
+            PRIMARY KEY (name, labels));
+        CREATE TABLE audit_events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            time_utc TEXT NOT NULL, event TEXT NOT NULL,
+            job_id TEXT, data_json TEXT NOT NULL);
+        """,
     ];
 
     public static int Current => Migrations.Count;

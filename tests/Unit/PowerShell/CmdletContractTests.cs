@@ -82,7 +82,7 @@ public sealed class CmdletContractTests(ModuleLayoutFixture module)
     public void Simulate_is_offered_where_the_scheduler_is_used()
     {
         var withSimulate = Cmdlets.Where(c => c.Parameter("Simulate") is not null).Select(c => c.Name).Order();
-        Assert.Equal(["Invoke-HpcCycle", "Start-HpcDaemon", "Submit-SlurmJob"], withSimulate);
+        Assert.Equal(["Get-HpcWorkerStatus", "Invoke-HpcCycle", "Start-HpcDaemon", "Submit-SlurmJob"], withSimulate);
     }
 
     [Fact]

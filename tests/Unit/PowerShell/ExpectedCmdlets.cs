@@ -8,7 +8,7 @@ public static class ExpectedCmdlets
     {
         "Get-HpcJob", "Receive-HpcJob", "Submit-SlurmJob", "Send-HpcArtifact", "Invoke-HpcCycle", "Test-HpcConfig",
         "Register-HpcWorker", "Start-HpcDaemon", "Stop-HpcJob", "New-HpcJob", "Get-HpcJobTransition",
-        "Receive-HpcArtifact", "Get-HpcTrackedJob",
+        "Receive-HpcArtifact", "Get-HpcTrackedJob", "Get-HpcWorkerStatus",
     };
 
     /// <summary>Cmdlets that accept -Token (act as an EMX2 user instead of the worker).</summary>
@@ -33,6 +33,7 @@ public static class ExpectedCmdlets
         ["Get-HpcJobTransition"] = "Emx2Hpc.JobTransition",
         ["Receive-HpcArtifact"] = "Emx2Hpc.ArtifactDownload",
         ["Get-HpcTrackedJob"] = "Emx2Hpc.TrackedJob",
+        ["Get-HpcWorkerStatus"] = "Emx2Hpc.WorkerStatus",
     };
 
     /// <summary>Parameters that must bind from the pipeline by property name, with the aliases that make objects of

@@ -31,7 +31,7 @@ public sealed class StateStoreTests : IDisposable
         conn.Open();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "PRAGMA user_version";
-        Assert.Equal(2L, (long)cmd.ExecuteScalar()!); // v2 added job_workspaces
+        Assert.Equal((long)Schema.Current, (long)cmd.ExecuteScalar()!);
         cmd.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string)cmd.ExecuteScalar()!);
     }

@@ -21,8 +21,10 @@ internal static class TrialVerifier
     private static readonly string[] HappyPath = [JobStatus.Pending, JobStatus.Claimed, JobStatus.Submitted, JobStatus.Started];
 
     /// <param name="submissions">Scheduler submissions per EMX2 job id; default: the simulated scheduler's log.</param>
+    /// <param name="checkAudit">Also demand exactly one audit event per side effect (<see cref="AuditVerifier"/>); off
+    /// only where the test deletes the state database, and with it the events not yet exported.</param>
     public static TrialResult Verify(FaultSite site, IReadOnlyList<PlannedJob> jobs, bool requireOneSubmission = true,
-        IReadOnlyDictionary<string, int>? submissions = null)
+        IReadOnlyDictionary<string, int>? submissions = null, bool checkAudit = true)
     {
         var problems = new List<string>();
         int lost = 0, duplicated = 0, orphans = 0, violations = 0;
@@ -76,10 +78,11 @@ internal static class TrialVerifier
                     problems.Add($"{tag}: {job.Status} job references output artifact {job.OutputArtifactId}");
                 }
             }
+            var jobOrphans = 0;
             foreach (var extra in artifactsByJob.GetValueOrDefault(plan.Id) ?? [])
             {
                 if (referenced.Contains(extra.Id)) continue;
-                if (extra.Status == ArtifactStatus.Created && site.Server.ListFiles(extra.Id).Count == 0) orphans++;
+                if (extra.Status == ArtifactStatus.Created && site.Server.ListFiles(extra.Id).Count == 0) { orphans++; jobOrphans++; }
                 else
                 {
                     duplicated++;
@@ -88,6 +91,9 @@ internal static class TrialVerifier
             }
 
             violations += CheckHistory(site.Server.GetTransitions(plan.Id), plan.ExpectedStatus, tag, problems);
+            if (checkAudit)
+                violations += AuditVerifier.Check(site, plan.Id, tag, job, submitted,
+                    (artifactsByJob.GetValueOrDefault(plan.Id) ?? []).Count, jobOrphans, problems);
         }
         return new TrialResult(jobs.Count, lost, duplicated, orphans, violations, problems);
     }

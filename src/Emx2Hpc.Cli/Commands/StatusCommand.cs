@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Emx2Hpc.Core.Operations;
+using Emx2Hpc.Core.Status;
+
+namespace Emx2Hpc.Cli.Commands;
+
+/// <summary>`status`: one screen (or JSON) about the worker's health. Exit 0 healthy, 1 unhealthy, 2 configuration
+/// error, so it can be a monitoring check as it is.</summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print the status as JSON" };
+        var simulate = new Option<bool>("--simulate") { Description = "Ping the simulated scheduler instead of Slurm" };
+        var command = new Command("status", "Show the worker's health (exit 0 healthy, 1 unhealthy)") { json, simulate };
+        command.SetAction(async (parse, ct) =>
+        {
+            var (log, redactor) = HostSetup.Logging(parse);
+            var config = HostSetup.LoadConfig(parse, redactor);
+            if (config is null) return ExitCodes.Usage;
+            using var session = HpcSession.FromConfig(config, new HpcSessionOptions { Simulate = parse.GetValue(simulate) }, log);
+            var status = await session.GetStatusAsync(ct);
+            if (parse.GetValue(json)) Console.Out.WriteLine(WorkerStatusText.ToJson(status));
+            else foreach (var line in WorkerStatusText.Lines(status)) Console.Out.WriteLine(line);
+            return status.Healthy ? ExitCodes.Success : ExitCodes.WorkFailed;
+        });
+        return command;
+    }
+}
