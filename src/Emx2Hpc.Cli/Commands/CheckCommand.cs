@@ -21,6 +21,7 @@ internal static class CheckCommand
             foreach (var line in ConfigSummary.Describe(config)) Console.WriteLine(line);
             using var client = new Emx2Client(Emx2ClientFactory.Options(config), log.For("emx2"));
             var results = LocalChecks.Run(config, parse.GetValue(simulate)).ToList();
+            results.AddRange(TakeoverChecks.Run(config));
             results.AddRange(await RemoteChecks.RunAsync(client, ct));
             foreach (var result in results) Console.WriteLine(result);
             var failed = results.Count(r => r.Status == CheckStatus.Fail);

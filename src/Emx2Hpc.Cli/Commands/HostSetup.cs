@@ -23,6 +23,8 @@ internal static class HostSetup
         {
             var config = HpcConfigLoader.LoadFile(path, new ConfigLoadOptions { AllowInsecureSecret = parse.GetValue(GlobalOptions.AllowInsecureSecret) });
             redactor.Add(config.Emx2.Secret?.Value);
+            // Once per start: a Python-era file keeps working, and the admin learns the new names.
+            foreach (var deprecation in config.Deprecations) Console.Error.WriteLine($"emx2-hpc: warning: {deprecation}");
             return config;
         }
         catch (ConfigException ex)

@@ -41,6 +41,7 @@ public sealed class HpcSession : IDisposable
         redactor.Add(options.UserToken);
         var sink = options.LogSink is null ? null : new RedactingSink(options.LogSink, redactor);
         var log = sink is null ? HpcLog.Null : new HpcLog(sink, "emx2hpc", options.Verbose ? Diagnostics.LogLevel.Debug : Diagnostics.LogLevel.Information);
+        foreach (var deprecation in config.Deprecations) log.Warn(deprecation.ToString());
         return new HpcSession(config, options, log);
     }
 
@@ -94,6 +95,7 @@ public sealed class HpcSession : IDisposable
     public async Task<IReadOnlyList<CheckResult>> TestAsync(CancellationToken ct)
     {
         var results = LocalChecks.Run(Config, _options.Simulate).ToList();
+        results.AddRange(TakeoverChecks.Run(Config));
         results.AddRange(await RemoteChecks.RunAsync(Client, ct));
         return results;
     }
