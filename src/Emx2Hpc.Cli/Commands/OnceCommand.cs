@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Emx2Hpc.Core.Cycle;
+using Emx2Hpc.Core.Cycle.Shadow;
 
 namespace Emx2Hpc.Cli.Commands;
 
@@ -8,20 +9,24 @@ namespace Emx2Hpc.Cli.Commands;
 internal static class OnceCommand
 {
     public static readonly Option<bool> Simulate = new("--simulate") { Description = "Use the simulated scheduler instead of Slurm" };
+    public static readonly Option<bool> Shadow = new("--shadow")
+    {
+        Description = "Change nothing: read EMX2 and the scheduler, log what the cycle would do (claims, submissions, reports, cancellations, uploads)",
+    };
     public static readonly Option<int> LockWait = new("--lock-wait") { Description = "Seconds to wait for a running cycle before skipping", DefaultValueFactory = _ => 0 };
 
     public static Command Create()
     {
-        var command = new Command("once", "Run one cycle (cron entry point)") { Simulate, LockWait };
+        var command = new Command("once", "Run one cycle (cron entry point)") { Simulate, LockWait, Shadow };
         command.SetAction(async (parse, ct) =>
         {
             var (log, redactor) = HostSetup.Logging(parse);
             var config = HostSetup.LoadConfig(parse, redactor);
             if (config is null) return ExitCodes.Usage;
-            using var runner = new CycleRunner(config, new CycleRunnerOptions
-            {
-                Simulate = parse.GetValue(Simulate), LockWait = TimeSpan.FromSeconds(parse.GetValue(LockWait)),
-            }, log);
+            var options = new CycleRunnerOptions { Simulate = parse.GetValue(Simulate), LockWait = TimeSpan.FromSeconds(parse.GetValue(LockWait)) };
+            if (parse.GetValue(Shadow))
+                return (await new ShadowRunner(config, options, log).RunOnceAsync(ct)).Emx2Unreachable ? ExitCodes.WorkFailed : ExitCodes.Success;
+            using var runner = new CycleRunner(config, options, log);
             var report = await runner.RunOnceAsync(ct: ct);
             return report.Emx2Unreachable ? ExitCodes.WorkFailed : ExitCodes.Success;
         });

@@ -11,7 +11,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var simulate = new Option<bool>("--simulate") { Description = "Use the simulated scheduler instead of Slurm" };
-        var command = new Command("run", "Run cycles every poll interval until SIGTERM/SIGINT") { simulate };
+        var command = new Command("run", "Run cycles every poll interval until SIGTERM/SIGINT") { simulate, OnceCommand.Shadow };
         command.SetAction(async (parse, ct) =>
         {
             var (log, redactor) = HostSetup.Logging(parse);
@@ -20,7 +20,13 @@ internal static class RunCommand
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
-            using var runner = new CycleRunner(config, new CycleRunnerOptions { Simulate = parse.GetValue(simulate) }, log);
+            var options = new CycleRunnerOptions { Simulate = parse.GetValue(simulate) };
+            if (parse.GetValue(OnceCommand.Shadow))
+            {
+                await new Core.Cycle.Shadow.ShadowRunner(config, options, log).RunLoopAsync(stop.Token);
+                return ExitCodes.Success;
+            }
+            using var runner = new CycleRunner(config, options, log);
             try
             {
                 await runner.RunLoopAsync(stop.Token);

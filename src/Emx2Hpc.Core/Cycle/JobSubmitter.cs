@@ -13,7 +13,7 @@ namespace Emx2Hpc.Core.Cycle;
 /// committed before the scheduler is called; a job found in that phase after a crash is looked up by its tag
 /// and adopted, and only resubmitted once the settle time has passed with no trace of it — so one EMX2 job
 /// never gets two scheduler jobs (gap 14).</summary>
-internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJobs tagged, JobFinisher finisher)
+internal sealed class JobSubmitter(CycleContext ctx, IJobWorkspace workspace, TaggedJobs tagged, JobFinisher finisher)
 {
     public async Task<int> SubmitPendingAsync(CancellationToken ct)
     {
@@ -73,8 +73,7 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
         BatchJobSpec spec;
         try
         {
-            dirs.Create();
-            await stager.StageAsync(job.JobId, claimed.Inputs, dirs, ct);
+            await workspace.PrepareAsync(job.JobId, claimed.Inputs, dirs, ct);
             spec = SpecBuilder.Build(ctx.Config, profile, job.JobId, dirs, JobParameters.Parse(claimed.Parameters));
             // Every scheduler builds this script; building it here (pure, no I/O) means a job that cannot be placed in
             // one safely is FAILED with the reason before the write-ahead mark, and the scheduler is never called.

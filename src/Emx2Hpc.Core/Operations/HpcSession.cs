@@ -92,6 +92,10 @@ public sealed class HpcSession : IDisposable
 
     public Task<CycleReport> InvokeCycleAsync(CancellationToken ct) => Runner.RunOnceAsync(ct: ct);
 
+    /// <summary>A shadow cycle: reads EMX2 and the scheduler, returns what a cycle would do, changes nothing.</summary>
+    public Task<CycleReport> InvokeShadowCycleAsync(CancellationToken ct) =>
+        new Cycle.Shadow.ShadowRunner(Config, new CycleRunnerOptions { Simulate = _options.Simulate }, _log).RunOnceAsync(ct);
+
     public async Task<IReadOnlyList<CheckResult>> TestAsync(CancellationToken ct)
     {
         var results = LocalChecks.Run(Config, _options.Simulate).ToList();

@@ -33,13 +33,28 @@ public static class PythonStateFile
         return IsTracker(path) ? "the Python emx2-hpc-daemon's SQLite tracker" : null;
     }
 
-    /// <summary>Read-only connection to a Python tracker (never creates or migrates anything).</summary>
+    /// <summary>Read-only connection that leaves the directory as it was. A database at rest has no -wal: it is read as
+    /// immutable, so SQLite creates no -wal or -shm beside it. One with a -wal is in use (or its writer died): it is
+    /// read through the WAL so no committed change is missed.</summary>
     public static SqliteConnection OpenReadOnly(string path)
     {
         StateStore.InitialiseSqlite();
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        db.Open();
-        return db;
+        var full = Path.GetFullPath(path);
+        var atRest = !File.Exists(full + "-wal");
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = atRest ? new Uri(full).AbsoluteUri + "?immutable=1" : full, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
+        try
+        {
+            db.Open();
+            return db;
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
     }
 
     private static bool IsTracker(string path)
