@@ -26,6 +26,7 @@
         'Get-HpcJobTransition'
         'Receive-HpcArtifact'
         'Get-HpcTrackedJob'
+        'Import-HpcPythonState'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

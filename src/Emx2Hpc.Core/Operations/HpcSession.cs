@@ -116,6 +116,14 @@ public sealed class HpcSession : IDisposable
         return await Client.GetJobAsync(created.Id, ct);
     }
 
+    /// <summary>Reads the Python emx2-hpc-daemon's tracker (default: its default location) and works out the import.</summary>
+    public Task<Takeover.ImportPlan> PlanPythonImportAsync(string? source, CancellationToken ct) =>
+        new Takeover.PythonStateImport(Runner.Context).PlanAsync(source ?? State.PythonStateFile.DefaultPath(), ct);
+
+    /// <summary>Writes an import plan into this worker's state database (refused while the Python daemon is active).</summary>
+    public Task<Takeover.ImportPlan> ApplyPythonImportAsync(Takeover.ImportPlan plan, CancellationToken ct) =>
+        new Takeover.PythonStateImport(Runner.Context).ApplyAsync(plan, ct);
+
     public Task<IReadOnlyList<TransitionDto>> GetTransitionsAsync(string jobId, CancellationToken ct) => Client.GetTransitionsAsync(jobId, ct);
 
     public IReadOnlyList<TrackedJob> GetTrackedJobs() => Runner.Context.Store.ListJobs();

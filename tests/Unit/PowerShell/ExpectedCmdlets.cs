@@ -8,7 +8,7 @@ public static class ExpectedCmdlets
     {
         "Get-HpcJob", "Receive-HpcJob", "Submit-SlurmJob", "Send-HpcArtifact", "Invoke-HpcCycle", "Test-HpcConfig",
         "Register-HpcWorker", "Start-HpcDaemon", "Stop-HpcJob", "New-HpcJob", "Get-HpcJobTransition",
-        "Receive-HpcArtifact", "Get-HpcTrackedJob",
+        "Receive-HpcArtifact", "Get-HpcTrackedJob", "Import-HpcPythonState",
     };
 
     /// <summary>Cmdlets that accept -Token (act as an EMX2 user instead of the worker).</summary>
@@ -32,6 +32,7 @@ public static class ExpectedCmdlets
         ["Get-HpcJobTransition"] = "Emx2Hpc.Core.Protocol.Dtos.TransitionDto",
         ["Receive-HpcArtifact"] = "Emx2Hpc.Core.Operations.DownloadSummary",
         ["Get-HpcTrackedJob"] = "Emx2Hpc.Core.State.TrackedJob",
+        ["Import-HpcPythonState"] = "Emx2Hpc.Core.Takeover.ImportPlan",
     };
 
     /// <summary>Parameters that must bind from the pipeline by property name, with the aliases that make objects of
