@@ -26,12 +26,6 @@ public sealed class ImportHpcPythonStateCommand : HpcCmdlet
     [Alias("From")]
     public string? Path { get; set; }
 
-    /// <summary>Check against the simulated scheduler instead of Slurm.</summary>
-    [Parameter]
-    public SwitchParameter Simulate { get; set; }
-
-    private protected override bool UseSimulatedScheduler => Simulate.IsPresent;
-
     protected override void ProcessRecord()
     {
         var source = Path is null ? null : ProviderPath(Path);
