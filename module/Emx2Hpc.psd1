@@ -27,6 +27,7 @@
         'Receive-HpcArtifact'
         'Get-HpcTrackedJob'
         'Get-HpcWorkerStatus'
+        'Import-HpcPythonState'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -11,6 +11,7 @@ root.Subcommands.Add(OnceCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(StatusCommand.Create());
+root.Subcommands.Add(ImportPythonStateCommand.Create());
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -8,20 +8,17 @@ namespace Emx2Hpc.Cli.Commands;
 internal static class OnceCommand
 {
     public static readonly Option<bool> Simulate = new("--simulate") { Description = "Use the simulated scheduler instead of Slurm" };
+    public static readonly Option<bool> Shadow = new("--shadow")
+    {
+        Description = "Change nothing: read EMX2 and the scheduler, log what the cycle would do (claims, submissions, reports, cancellations, uploads)",
+    };
     public static readonly Option<int> LockWait = new("--lock-wait") { Description = "Seconds to wait for a running cycle before skipping", DefaultValueFactory = _ => 0 };
 
     public static Command Create()
     {
-        var command = new Command("once", "Run one cycle (cron entry point)") { Simulate, LockWait };
+        var command = new Command("once", "Run one cycle (cron entry point)") { Simulate, LockWait, Shadow };
         command.SetAction(async (parse, ct) =>
         {
-            using var session = HostSetup.Open(HostSetup.SessionOptions(parse) with
-            {
-                Simulate = parse.GetValue(Simulate), LockWait = TimeSpan.FromSeconds(parse.GetValue(LockWait)),
-            });
-            if (session is null) return ExitCodes.Usage;
-            var report = await session.InvokeCycleAsync(ct);
-            return report.Emx2Unreachable || report.LockStuck || report.InstanceConflict is not null ? ExitCodes.WorkFailed : ExitCodes.Success;
         });
         return command;
     }

@@ -10,7 +10,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var simulate = new Option<bool>("--simulate") { Description = "Use the simulated scheduler instead of Slurm" };
-        var command = new Command("run", "Run cycles every poll interval until SIGTERM/SIGINT") { simulate };
+        var command = new Command("run", "Run cycles every poll interval until SIGTERM/SIGINT") { simulate, OnceCommand.Shadow };
         command.SetAction(async (parse, ct) =>
         {
             using var session = HostSetup.Open(HostSetup.SessionOptions(parse) with { Simulate = parse.GetValue(simulate) });
@@ -20,7 +20,8 @@ internal static class RunCommand
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
             try
             {
-                await session.RunDaemonAsync(stop.Token);
+                if (parse.GetValue(OnceCommand.Shadow)) await session.RunShadowDaemonAsync(stop.Token);
+                else await session.RunDaemonAsync(stop.Token);
             }
             catch (Exception ex) when (ex is Core.Emx2.Emx2ApiException or HttpRequestException)
             {

@@ -21,11 +21,14 @@ internal static class ConfigKeys
         "processor", "profile", "sif_image", "container_entrypoint", "host_entrypoint", "partition", "account", "qos",
         "cpus", "memory", "time", "gpus", "sbatch_args", "output_residence", "log_residence",
         "submission_timeout_seconds", "environment", "max_output_bytes", "max_output_files", "allowed_environment",
+        // Older Python-daemon names, read through LegacyKeys.
+        "entrypoint", "extra_args", "artifact_residence", "claim_timeout_seconds", "execution_timeout_seconds",
     ];
 
     public static readonly IReadOnlyList<string> Apptainer = ["bind_paths", "tmp_dir"];
 
     public static readonly IReadOnlyList<string> Staging = ["allowed_posix_roots", "max_output_bytes", "max_output_files"];
+
     public static readonly IReadOnlyList<string> Metrics = ["listen", "textfile"];
 
     public static readonly IReadOnlyList<string> Audit = ["enabled", "path"];

@@ -20,6 +20,9 @@ public sealed record HpcConfig
     /// <summary>Full path of the file this was loaded from (or the source name given to LoadText); null when built in code.</summary>
     public string? SourcePath { get; init; }
 
+    /// <summary>Older Python-daemon key names this file used; empty for a current file or a config built in code.</summary>
+    public IReadOnlyList<ConfigDeprecation> Deprecations { get; init; } = ImmutableArray<ConfigDeprecation>.Empty;
+
     /// <summary>Exact lookup on (processor, profile), ordinal. EMX2 jobs without a profile ask for
     /// <see cref="ProfileConfig.DefaultProfileName"/>, like the server and the Python daemon do.</summary>
     public ProfileConfig? FindProfile(string processor, string? profile)

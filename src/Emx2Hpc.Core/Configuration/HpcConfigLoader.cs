@@ -36,7 +36,7 @@ public static class HpcConfigLoader
         var root = YamlDocumentParser.ParseRoot(ctx, yaml);
         if (ctx.Errors.Count > 0) throw new ConfigException(ctx.Errors.ToList());
 
-        var config = Read(ctx, root) with { SourcePath = sourceName };
+        var config = Read(ctx, root) with { SourcePath = sourceName, Deprecations = ctx.Deprecations.ToList() };
 
         // Model rules run even after reading errors so one pass reports everything; the context drops an issue
         // for a key that already has a reading error.

@@ -26,6 +26,14 @@ internal sealed class LoadContext
 
     public IReadOnlyList<ConfigError> Errors => _errors;
 
+    /// <summary>Older key names that were accepted (see <see cref="LegacyKeys"/>), in file order.</summary>
+    public IReadOnlyList<ConfigDeprecation> Deprecations => _deprecations;
+
+    private readonly List<ConfigDeprecation> _deprecations = [];
+
+    public void Deprecated(MappingReader.Entry entry, string replacement, string? note = null) =>
+        _deprecations.Add(new ConfigDeprecation(File, (int)entry.KeyNode.Start.Line, (int)entry.KeyNode.Start.Column, entry.Path, replacement, note));
+
     public void Error(Mark at, string keyPath, string message)
     {
         _errors.Add(new ConfigError(File, (int)at.Line, (int)at.Column, keyPath, message));

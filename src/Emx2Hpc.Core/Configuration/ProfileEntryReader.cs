@@ -10,6 +10,7 @@ internal static class ProfileEntryReader
     {
         var fields = MappingReader.Open(ctx, entry.Value, entry.Path, ConfigKeys.Profile, entry.KeyNode.Start);
         var identity = ReadIdentity(ctx, entry, fields);
+        var legacy = ReadLegacyOnly(ctx, fields);
         var defaults = new ProfileConfig { Key = entry.Key, Processor = "", Profile = "" };
 
         var profile = defaults with
@@ -18,7 +19,7 @@ internal static class ProfileEntryReader
             Profile = identity?.Profile ?? "",
             SifImage = fields.OptionalString("sif_image"),
             ContainerEntrypoint = fields.OptionalString("container_entrypoint"),
-            HostEntrypoint = fields.OptionalString("host_entrypoint"),
+            HostEntrypoint = Text(ctx, fields, "host_entrypoint", "entrypoint", "the older name of the host script; same meaning"),
             Partition = fields.OptionalString("partition"),
             Account = fields.OptionalString("account"),
             Qos = fields.OptionalString("qos"),
@@ -26,10 +27,13 @@ internal static class ProfileEntryReader
             Memory = fields.String("memory")?.Trim() ?? defaults.Memory,
             Time = fields.String("time")?.Trim() ?? defaults.Time,
             Gpus = fields.OptionalString("gpus")?.Trim(),
-            SbatchArgs = fields.StringList("sbatch_args")?.Select(i => i.Value).ToImmutableArray() ?? defaults.SbatchArgs,
-            OutputResidence = fields.Choice("output_residence", defaults.OutputResidence),
-            LogResidence = fields.Choice("log_residence", defaults.LogResidence),
-            SubmissionTimeoutSeconds = fields.Int("submission_timeout_seconds", defaults.SubmissionTimeoutSeconds),
+            SbatchArgs = fields.StringList(LegacyKeys.Pick(ctx, fields, "sbatch_args", "extra_args", "same meaning")?.Key ?? "sbatch_args")
+                ?.Select(i => i.Value).ToImmutableArray() ?? defaults.SbatchArgs,
+            OutputResidence = Residence(fields, "output_residence", legacy, defaults.OutputResidence),
+            LogResidence = Residence(fields, "log_residence", legacy, defaults.LogResidence),
+            SubmissionTimeoutSeconds = fields.Int(LegacyKeys.Pick(ctx, fields, "submission_timeout_seconds", "claim_timeout_seconds",
+                "now counted only until the job reaches Slurm; a job queued in Slurm is no longer failed by it")?.Key ?? "submission_timeout_seconds",
+                defaults.SubmissionTimeoutSeconds),
             MaxOutputBytes = fields.OptionalLong("max_output_bytes"),
             MaxOutputFiles = fields.OptionalInt("max_output_files"),
             Environment = ReadEnvironment(ctx, fields),
@@ -41,6 +45,27 @@ internal static class ProfileEntryReader
             foreach (var issue in ProfileValidator.Issues(profile)) ctx.Report(issue);
         return identity is null ? null : profile;
     }
+
+    /// <summary>The oldest generation's one artifact_residence (for both results) and execution_timeout_seconds, which
+    /// has no equivalent: Slurm's --time (the profile's time) and the job's own timeout_seconds bound execution.</summary>
+    private static Configuration.Residence? ReadLegacyOnly(LoadContext ctx, MappingReader fields)
+    {
+        if (fields.Find("execution_timeout_seconds") is { } execution)
+        {
+            fields.Int("execution_timeout_seconds", 0);
+            ctx.Deprecated(execution, "time", "no longer used: the profile's time (Slurm --time) and the job's timeout_seconds bound execution");
+        }
+        if (fields.Find("artifact_residence") is not { } residence) return null;
+        ctx.Deprecated(residence, "output_residence and log_residence", "it set both");
+        return ScalarReader.Choice<Configuration.Residence>(ctx, residence.Value, residence.Path);
+    }
+
+    private static Configuration.Residence Residence(MappingReader fields, string key, Configuration.Residence? legacy,
+        Configuration.Residence fallback) =>
+        fields.Find(key) is null && legacy is { } old ? old : fields.Choice(key, fallback);
+
+    private static string? Text(LoadContext ctx, MappingReader fields, string key, string oldKey, string note) =>
+        LegacyKeys.Pick(ctx, fields, key, oldKey, note) is { } entry ? fields.OptionalString(entry.Key) : null;
 
     /// <summary>Explicit processor/profile fields win over the key (the unambiguous form for names containing
     /// '/' or ending in ':'); otherwise the key is split per <see cref="ProfileKey"/>.</summary>

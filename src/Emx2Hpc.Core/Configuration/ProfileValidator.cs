@@ -80,7 +80,7 @@ internal static class ProfileValidator
         else if (!host && !image && !inner)
             yield return new(path, "no execution mode configured; set host_entrypoint, or sif_image with container_entrypoint");
         else if (image && !inner)
-            yield return new(path, "sif_image needs container_entrypoint (the executable to run inside the image)");
+            yield return new(path, "sif_image needs container_entrypoint (the executable to run inside the image; older Python daemons ran the job's parameters.command instead, which this worker refuses as arbitrary shell)");
         else if (inner && !image)
             yield return new(path, "container_entrypoint needs sif_image");
     }

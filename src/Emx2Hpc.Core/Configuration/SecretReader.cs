@@ -50,6 +50,7 @@ internal static class SecretReader
             ctx.Error(o.KeyNode.Start, o.Path, $"both {p.Path} and {o.Path} are set; they are aliases, keep only {p.Path}");
             return null;
         }
+        if (primary is null && old is { } legacy) ctx.Deprecated(legacy, key, "renamed in the Python daemon; same meaning");
         return primary ?? old;
     }
 }

@@ -15,6 +15,8 @@ public sealed class CycleContext
     public required IScheduler Scheduler { get; init; }
     public required HpcLog Log { get; init; }
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+    /// <summary>Where jobs' directories and inputs are prepared; null means the jobs root with real staging.</summary>
+    public IJobWorkspace? Workspace { get; init; }
 
     /// <summary>How long an absent scheduler job is tolerated before it is declared lost.</summary>
     public TimeSpan UnknownGrace { get; init; } = TimeSpan.FromSeconds(120);

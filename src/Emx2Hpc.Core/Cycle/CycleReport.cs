@@ -27,9 +27,15 @@ public sealed record CycleReport
     /// <summary>Another instance works under this worker id (<see cref="State.InstanceConflictException"/>): the cycle
     /// stopped before claiming or adopting anything. Cron should see a failure.</summary>
     public string? InstanceConflict { get; init; }
+    /// <summary>A shadow cycle: nothing was changed anywhere; <see cref="Planned"/> lists what would have been done.</summary>
+    public bool Shadow { get; init; }
+    public IReadOnlyList<Shadow.PlannedAction> Planned { get; init; } = [];
 
     public override string ToString() => Skipped
         ? $"cycle skipped: {SkipReason}"
+        : Shadow
+        ? $"shadow cycle: would claim {Claimed}, submit {Submitted}, finish {Finished}, deliver {ReportsDelivered} reports; " +
+          $"{Planned.Count} actions held back, nothing changed{(Errors.Count > 0 ? $", {Errors.Count} errors" : "")} ({Duration.TotalSeconds:0.0}s)"
         : $"cycle complete: {TrackedJobs} active jobs, claimed {Claimed}, submitted {Submitted}, finished {Finished}, " +
           $"reports delivered {ReportsDelivered}, pending {ReportsPending}{(Errors.Count > 0 ? $", {Errors.Count} errors" : "")} ({Duration.TotalSeconds:0.0}s)";
 }

@@ -35,12 +35,12 @@ public sealed class HpcCycle
         _reconciler = new ServerReconciler(ctx, retirement, tagged);
         _outbox = new OutboxSender(ctx, retirement);
         _poller = new JobPoller(ctx);
-        var stager = new InputStager(new Emx2ArtifactStore(ctx.Client),
-            new StagingOptions { AllowedPosixRoots = ctx.Config.Staging.AllowedPosixRoots }, ctx.Log.For("staging"));
-        _submitter = new JobSubmitter(ctx, stager, tagged, _finisher);
+        var workspace = ctx.Workspace ?? new StagingWorkspace(ctx, new InputStager(new Emx2ArtifactStore(ctx.Client),
+            new StagingOptions { AllowedPosixRoots = ctx.Config.Staging.AllowedPosixRoots }, ctx.Log.For("staging")));
+        _submitter = new JobSubmitter(ctx, workspace, tagged, _finisher);
         _monitor = new JobMonitor(ctx, new ProgressRelay(ctx), _finisher);
         _timeouts = new TimeoutPolicy(ctx, _finisher, retirement);
-        _retention = new WorkspaceRetention(ctx);
+        _retention = new WorkspaceRetention(ctx, workspace);
     }
 
     public WorkerRegistration Registration => _registration;

@@ -80,6 +80,16 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher)
         var detail = job.TerminalDetail ?? "";
         string? logId = null, outputId = null;
         var dirs = JobDirectories.For(ctx.JobsRoot, job.JobId);
+        if (status == JobStatus.Completed && !Directory.Exists(dirs.Output))
+        {
+            // Typically a job adopted from another daemon (or another jobs root): its results are somewhere else, and
+            // COMPLETED without them would tell EMX2 the work is done while nothing can ever be collected.
+            status = JobStatus.Failed;
+            detail = $"{detail}; output directory {dirs.Output} does not exist: the job's results are not where " +
+                     $"apptainer.tmp_dir ({ctx.JobsRoot}) says, so they cannot be published";
+            ctx.Log.Error($"job {job.JobId} finished but its output directory {dirs.Output} does not exist; reporting FAILED", null,
+                ("job_id", job.JobId), ("slurm_job_id", job.SchedulerJobId));
+        }
         if (job.CollectOutputs && Directory.Exists(dirs.Output))
         {
             var profile = ctx.Config.FindProfile(job.Processor ?? "", job.Profile);

@@ -14,7 +14,7 @@ namespace Emx2Hpc.Core.Cycle;
 /// committed before the scheduler is called; a job found in that phase after a crash is looked up by its tag
 /// and adopted, and only resubmitted once the settle time has passed with no trace of it — so one EMX2 job
 /// never gets two scheduler jobs (it is tagged and its scheduler id recorded before anything is reported).</summary>
-internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJobs tagged, JobFinisher finisher)
+internal sealed class JobSubmitter(CycleContext ctx, IJobWorkspace workspace, TaggedJobs tagged, JobFinisher finisher)
 {
     public async Task<int> SubmitPendingAsync(CancellationToken ct)
     {
@@ -81,17 +81,7 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
         string script;
         try
         {
-            CreateWorkspace(job, dirs);
-            using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            budget.CancelAfter(TimeSpan.FromSeconds(ctx.Config.Worker.StepTimeoutSeconds));
-            try
-            {
-                staged = await stager.StageAsync(job.JobId, claimed.Inputs, dirs, budget.Token);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                throw new IOException($"staging took longer than worker.step_timeout_seconds ({ctx.Config.Worker.StepTimeoutSeconds}s)");
-            }
+            staged = await workspace.PrepareAsync(job.JobId, claimed.Inputs, dirs, ct);
             spec = SpecBuilder.Build(ctx.Config, profile, job.JobId, dirs, JobParameters.Parse(claimed.Parameters));
             // Every scheduler builds this script; building it here (pure, no I/O) means a job that cannot be placed in
             // one safely is FAILED with the reason before the write-ahead mark, and the scheduler is never called.
@@ -141,18 +131,6 @@ internal sealed class JobSubmitter(CycleContext ctx, InputStager stager, TaggedJ
         }
         RecordSubmitted(job, schedulerId, recovered: false, spec, script);
         return true;
-    }
-
-    /// <summary>Records the intent before mkdir, so after a crash the directory is known to be ours; a directory
-    /// that exists without that record was planted and fails the job (<see cref="JobWorkspaceException"/>).</summary>
-    private void CreateWorkspace(TrackedJob job, JobDirectories dirs)
-    {
-        var recorded = ctx.Store.GetWorkspace(job.JobId);
-        if (recorded is { State: WorkspaceState.Ready }) return;
-        if (JobsRoot.Ensure(ctx.JobsRoot) is { } unsafeRoot) throw new IOException(unsafeRoot);
-        if (recorded is null) ctx.Store.SetWorkspaceState(job.JobId, dirs.Root, WorkspaceState.Creating);
-        JobWorkspace.Create(ctx.JobsRoot, job.JobId, resuming: recorded is not null);
-        ctx.Store.SetWorkspaceState(job.JobId, dirs.Root, WorkspaceState.Ready);
     }
 
     /// <summary>Bytes of the managed inputs now in the job directory (written by this worker, links not followed).</summary>

@@ -40,7 +40,7 @@ internal sealed class ServerReconciler(CycleContext ctx, JobRetirement retiremen
             if (!ours.ContainsKey(local.JobId)) await CheckVanishedAsync(local, ct);
 
         foreach (var job in ours.Values)
-            if (ctx.Store.GetJob(job.Id) is null && !ctx.Store.IsFinished(job.Id)) await AdoptAsync(job, ct);
+            if (ctx.Store.GetJob(job.Id) is null && !ctx.Store.IsFinished(job.Id)) await AdoptAsync(job, ours.Values, ct);
 
         if (ctx.Store.WasRecreated && !_strayCheckDone)
         {
@@ -84,11 +84,26 @@ internal sealed class ServerReconciler(CycleContext ctx, JobRetirement retiremen
         await retirement.RetireAsync(local.JobId, status, cancelScheduler: true, ct);
     }
 
-    private async Task AdoptAsync(JobDto job, CancellationToken ct)
+    private async Task AdoptAsync(JobDto job, IReadOnlyCollection<JobDto> held, CancellationToken ct)
     {
-        var running = (await tagged.ForJobAsync(job.Id, ct)).FirstOrDefault(t => t.State is SchedulerState.Queued or SchedulerState.Running)
-                      ?? (await tagged.ForJobAsync(job.Id, ct)).FirstOrDefault();
-        var schedulerId = running?.SchedulerJobId ?? job.SlurmJobId;
+        var own = await tagged.ForJobAsync(job.Id, ct);
+        var running = own.FirstOrDefault(t => t.State is SchedulerState.Queued or SchedulerState.Running) ?? own.FirstOrDefault();
+        var schedulerId = running?.SchedulerJobId;
+        if (schedulerId is null)
+        {
+            // Submitted by the Python emx2-hpc-daemon this worker replaces: its job names carry 8 characters of the id.
+            var legacy = LegacyJobMatcher.Find(job, held, await tagged.AllAsync(ct));
+            if (legacy.Ambiguity is not null)
+            {
+                ctx.Log.Error($"not adopting job {job.Id}: {legacy.Ambiguity}; cancel the wrong one with scancel or fail the job in EMX2", null,
+                    ("job_id", job.Id));
+                return;
+            }
+            if (legacy.Job is not null)
+                ctx.Log.Warn($"job {job.Id} runs as scheduler job {legacy.Job.SchedulerJobId}, submitted by the Python emx2-hpc-daemon " +
+                             $"(job name {JobTag.LegacyJobName(job.Id)}); adopting it", ("job_id", job.Id), ("slurm_job_id", legacy.Job.SchedulerJobId));
+            schedulerId = legacy.Job?.SchedulerJobId ?? job.SlurmJobId;
+        }
         var profile = ctx.Config.FindProfile(job.Processor ?? "", job.Profile);
         var phase = job.Status switch
         {

@@ -1,4 +1,3 @@
-using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.State;
 
 namespace Emx2Hpc.Core.Cycle;
@@ -7,7 +6,7 @@ namespace Emx2Hpc.Core.Cycle;
 /// (<c>worker.job_retention_hours</c>) has passed. The release time is recorded in SQLite with the final
 /// acknowledgement, so a kill -9 anywhere only delays the removal to the next cycle; removal never follows a link a
 /// job left in its directory, and the row goes only after the directory is gone.</summary>
-internal sealed class WorkspaceRetention(CycleContext ctx)
+internal sealed class WorkspaceRetention(CycleContext ctx, IJobWorkspace workspaces)
 {
     public int Sweep(CancellationToken ct)
     {
@@ -18,7 +17,7 @@ internal sealed class WorkspaceRetention(CycleContext ctx)
             if (ct.IsCancellationRequested) break;
             try
             {
-                JobWorkspace.Remove(ctx.JobsRoot, workspace.JobId);
+                workspaces.Remove(workspace.JobId);
                 ctx.Store.ForgetWorkspace(workspace.JobId);
                 removed++;
                 ctx.Log.Debug($"removed the directory of job {workspace.JobId} (retention passed)", ("job_id", workspace.JobId));

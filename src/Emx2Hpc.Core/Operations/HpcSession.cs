@@ -59,6 +59,7 @@ public sealed class HpcSession : IDisposable
         redactor.Add(options.UserToken);
         var sink = options.LogSink is null ? null : new RedactingSink(options.LogSink, redactor);
         var log = sink is null ? HpcLog.Null : new HpcLog(sink, options.LogSource, options.Verbose ? Diagnostics.LogLevel.Debug : Diagnostics.LogLevel.Information);
+        foreach (var deprecation in config.Deprecations) log.Warn(deprecation.ToString());
         return new HpcSession(config, options, log);
     }
 
@@ -127,9 +128,14 @@ public sealed class HpcSession : IDisposable
 
     public Task<CycleReport> InvokeCycleAsync(CancellationToken ct) => Runner.RunOnceAsync(ct: ct);
 
+    /// <summary>A shadow cycle: reads EMX2 and the scheduler, returns what a cycle would do, changes nothing.</summary>
+    public Task<CycleReport> InvokeShadowCycleAsync(CancellationToken ct) =>
+        new Cycle.Shadow.ShadowRunner(Config, new CycleRunnerOptions { Simulate = _options.Simulate }, _log).RunOnceAsync(ct);
+
     public async Task<IReadOnlyList<CheckResult>> TestAsync(CancellationToken ct)
     {
         var results = LocalChecks.Run(Config, _options.Simulate).ToList();
+        results.AddRange(TakeoverChecks.Run(Config));
         results.AddRange(await RemoteChecks.RunAsync(Client, ct));
         return results;
     }
@@ -140,6 +146,10 @@ public sealed class HpcSession : IDisposable
         new WorkerRegistration(Config, WorkerClient, _log.For("cycle")).RegisterAsync(ct);
 
     public Task RunDaemonAsync(CancellationToken stop) => Runner.RunLoopAsync(stop);
+
+    /// <summary>`run --shadow`: a shadow cycle every poll interval until <paramref name="stop"/>; changes nothing.</summary>
+    public Task RunShadowDaemonAsync(CancellationToken stop) =>
+        new Cycle.Shadow.ShadowRunner(Config, new CycleRunnerOptions { Simulate = _options.Simulate }, _log).RunLoopAsync(stop);
 
     public Task<JobDto> CancelJobAsync(string jobId, CancellationToken ct) => Client.CancelJobAsync(ObjectIds.Require(ObjectKind.Job, jobId), ct);
 
@@ -160,6 +170,15 @@ public sealed class HpcSession : IDisposable
         return await Status.WorkerStatusProbe.ProbeAsync(Config, client, _options.Simulate,
             new Scheduling.Processes.ProcessRunner(_log.For("process")), TimeProvider.System, ct);
     }
+
+    /// <summary>Reads the Python emx2-hpc-daemon's tracker (default: its default location) and works out the import.</summary>
+    public Task<Takeover.ImportPlan> PlanPythonImportAsync(string? source, CancellationToken ct) =>
+        new Takeover.PythonStateImport(Runner.Context).PlanAsync(source ?? State.PythonStateFile.DefaultPath(), ct);
+
+    /// <summary>Writes an import plan into this worker's state database (refused while the Python daemon is active).</summary>
+    public Task<Takeover.ImportPlan> ApplyPythonImportAsync(Takeover.ImportPlan plan, CancellationToken ct) =>
+        new Takeover.PythonStateImport(Runner.Context).ApplyAsync(plan, ct);
+
 
     public IReadOnlyList<TrackedJob> GetTrackedJobs() => Runner.Context.Store.ListJobs();
 

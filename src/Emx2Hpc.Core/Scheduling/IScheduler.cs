@@ -24,9 +24,9 @@ public interface IScheduler
     /// scheduler entirely (neither queued/running nor in accounting).</summary>
     Task<IReadOnlyDictionary<string, SchedulerJobInfo>> QueryAsync(IReadOnlyCollection<string> schedulerJobIds, CancellationToken ct);
 
-    /// <summary>Every job carrying our tag (<see cref="JobTag"/>) that the scheduler still knows about,
-    /// running or recently finished. Used before any resubmission and to adopt orphans when local state
-    /// was lost.</summary>
+    /// <summary>Every job carrying our tag (<see cref="JobTag"/>), or the Python emx2-hpc-daemon's short job name,
+    /// that the scheduler still knows about, running or recently finished. Used before any resubmission and to
+    /// adopt orphans when local state was lost or another daemon is being taken over.</summary>
     Task<IReadOnlyList<SchedulerJobInfo>> ListTaggedAsync(CancellationToken ct);
 
     /// <summary>Cancels a job; cancelling a job that already ended is not an error.</summary>

@@ -8,7 +8,25 @@ public static class JobTag
     public const string NamePrefix = "emx2-";
     public const string CommentPrefix = "emx2hpc:";
 
+    /// <summary>How many characters of the EMX2 job id the Python emx2-hpc-daemon put in its job names.</summary>
+    public const int LegacyPrefixLength = 8;
+
     public static string JobName(string emx2JobId) => NamePrefix + emx2JobId;
+
+    /// <summary>The job name the Python emx2-hpc-daemon gave a job: "emx2-" and the first 8 characters of its id.</summary>
+    public static string LegacyJobName(string emx2JobId) => NamePrefix + emx2JobId[..LegacyPrefixLength];
+
+    /// <summary>The 8-character id prefix from a job name the Python emx2-hpc-daemon gave (exactly "emx2-" and 8
+    /// hex digits), or null. It names no job by itself: a takeover matches it against the EMX2 jobs this worker
+    /// holds (see Cycle/LegacyJobMatcher).</summary>
+    public static string? TryParseLegacyName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return null;
+        var value = name.Trim();
+        if (value.Length != NamePrefix.Length + LegacyPrefixLength || !value.StartsWith(NamePrefix, StringComparison.Ordinal)) return null;
+        var prefix = value[NamePrefix.Length..];
+        return prefix.All(char.IsAsciiHexDigit) ? prefix.ToLowerInvariant() : null;
+    }
     public static string Comment(string emx2JobId) => CommentPrefix + emx2JobId;
 
     /// <summary>Extracts the EMX2 job id from a scheduler job name or comment, or null if it is not ours.</summary>

@@ -19,6 +19,9 @@ public sealed record SchedulerJobInfo
     public required string SchedulerJobId { get; init; }
     /// <summary>EMX2 job id recovered from our tag, null if the job is not ours.</summary>
     public string? Emx2JobId { get; init; }
+    /// <summary>For a job the Python emx2-hpc-daemon submitted: the first 8 characters of the EMX2 job id its job
+    /// name carries (it wrote no full id anywhere). Null for our own jobs and for jobs that are not EMX2's.</summary>
+    public string? LegacyIdPrefix { get; init; }
     /// <summary>State word as the scheduler printed it, e.g. "CANCELLED by 1000".</summary>
     public required string RawState { get; init; }
     public required SchedulerState State { get; init; }

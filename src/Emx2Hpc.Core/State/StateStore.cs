@@ -28,8 +28,12 @@ public sealed partial class StateStore : IDisposable
     public static StateStore Open(string path, HpcLog? log = null)
     {
         log ??= HpcLog.Null;
-        if (Interlocked.Exchange(ref _sqliteInitialised, 1) == 0) SQLitePCL.Batteries_V2.Init();
+        InitialiseSqlite();
         var full = System.IO.Path.GetFullPath(path);
+        if (PythonStateFile.Identify(full) is { } foreign)
+            throw new InvalidOperationException(
+                $"state database {full} is {foreign}; emx2-hpc keeps its own state and will not modify it. Set worker.state_db " +
+                $"to a new file (or remove the setting for the default), then import its jobs with 'emx2-hpc import-python-state --from {full}'");
         var existed = File.Exists(full) && new FileInfo(full).Length > 0;
         PrivateFiles.PrepareDatabase(full);
         string? quarantined = null;
@@ -66,6 +70,11 @@ public sealed partial class StateStore : IDisposable
                 return new StateStore(full, db, log, true, quarantined);
             }
         }
+    }
+
+    internal static void InitialiseSqlite()
+    {
+        if (Interlocked.Exchange(ref _sqliteInitialised, 1) == 0) SQLitePCL.Batteries_V2.Init();
     }
 
     private static readonly TimeSpan QuarantineLockWait = TimeSpan.FromSeconds(30);

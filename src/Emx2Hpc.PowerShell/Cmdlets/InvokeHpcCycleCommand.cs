@@ -11,7 +11,9 @@ namespace Emx2Hpc.PowerShell.Cmdlets;
 /// refuses the worker's credentials, the report is still output and a non-terminating Emx2Hpc.Emx2Unreachable error
 /// follows, so `pwsh -c Invoke-HpcCycle` exits with 1; the next run carries on from the local state. A cycle that
 /// finds another one still running is skipped (Skipped, SkipReason), which is not an error. With -Simulate the
-/// simulated scheduler is used.</remarks>
+/// simulated scheduler is used. With -Shadow nothing is changed anywhere (no request that modifies EMX2, no sbatch or
+/// scancel, no write to the state database or the jobs root): the report's Planned lists what the cycle would have
+/// done, for rehearsing a switch from the Python emx2-hpc-daemon beside it.</remarks>
 /// <example>
 /// <code>Invoke-HpcCycle -Verbose</code>
 /// Runs one cycle and shows what it did.
@@ -19,6 +21,10 @@ namespace Emx2Hpc.PowerShell.Cmdlets;
 /// <example>
 /// <code>Invoke-HpcCycle -ConfigPath ./config.yaml -Simulate</code>
 /// Runs a cycle against the simulated scheduler, for a first try without Slurm.
+/// </example>
+/// <example>
+/// <code>(Invoke-HpcCycle -Shadow).Planned</code>
+/// Shows what a cycle would claim, submit, report and upload right now, without doing any of it.
 /// </example>
 [Cmdlet(VerbsLifecycle.Invoke, "HpcCycle", SupportsShouldProcess = true)]
 [OutputType(typeof(CycleReport))]
@@ -28,12 +34,16 @@ public sealed class InvokeHpcCycleCommand : HpcCmdlet
     [Parameter]
     public SwitchParameter Simulate { get; set; }
 
+    /// <summary>Change nothing: only read EMX2 and the scheduler and output what the cycle would do.</summary>
+    [Parameter]
+    public SwitchParameter Shadow { get; set; }
+
     private protected override bool UseSimulatedScheduler => Simulate.IsPresent;
 
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess(ConfigTarget, "Run one worker cycle")) return;
-        if (!TryRun(null, (session, ct) => session.InvokeCycleAsync(ct), out var report)) return;
+        if (!Shadow.IsPresent && !ShouldProcess(ConfigTarget, "Run one worker cycle")) return;
+        if (!TryRun(null, (session, ct) => Shadow.IsPresent ? session.InvokeShadowCycleAsync(ct) : session.InvokeCycleAsync(ct), out var report)) return;
         // The report is output either way: the cycle still monitored local jobs while EMX2 was away.
         var output = WorkerMapping.ToCycleReport(Session, report);
         WriteObject(output);

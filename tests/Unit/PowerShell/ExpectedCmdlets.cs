@@ -8,7 +8,7 @@ public static class ExpectedCmdlets
     {
         "Get-HpcJob", "Receive-HpcJob", "Submit-SlurmJob", "Send-HpcArtifact", "Invoke-HpcCycle", "Test-HpcConfig",
         "Register-HpcWorker", "Start-HpcDaemon", "Stop-HpcJob", "New-HpcJob", "Get-HpcJobTransition",
-        "Receive-HpcArtifact", "Get-HpcTrackedJob", "Get-HpcWorkerStatus",
+        "Receive-HpcArtifact", "Get-HpcTrackedJob", "Get-HpcWorkerStatus", "Import-HpcPythonState",
     };
 
     /// <summary>Cmdlets that accept -Token (act as an EMX2 user instead of the worker).</summary>
@@ -34,6 +34,7 @@ public static class ExpectedCmdlets
         ["Receive-HpcArtifact"] = "Emx2Hpc.ArtifactDownload",
         ["Get-HpcTrackedJob"] = "Emx2Hpc.TrackedJob",
         ["Get-HpcWorkerStatus"] = "Emx2Hpc.WorkerStatus",
+        ["Import-HpcPythonState"] = "Emx2Hpc.PythonImportPlan",
     };
 
     /// <summary>Parameters that must bind from the pipeline by property name, with the aliases that make objects of

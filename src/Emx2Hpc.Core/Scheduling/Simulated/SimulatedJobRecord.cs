@@ -7,6 +7,8 @@ internal sealed record SimulatedJobRecord
 {
     public required string Id { get; init; }
     public required string Emx2JobId { get; init; }
+    /// <summary>Submitted the way the Python emx2-hpc-daemon did: named "emx2-" + 8 characters, no comment tag.</summary>
+    public bool LegacyName { get; init; }
     public required string RawState { get; init; }
     public string? ExitCode { get; init; }
     public required SimulationPlan Plan { get; init; }

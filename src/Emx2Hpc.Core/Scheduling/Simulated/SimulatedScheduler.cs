@@ -32,7 +32,13 @@ public sealed class SimulatedScheduler : IScheduler
     /// <summary>One line per successful SubmitAsync: "&lt;UTC time&gt;\t&lt;sim id&gt;\t&lt;EMX2 job id&gt;".</summary>
     public string SubmissionsLogPath => _store.SubmissionsLog;
 
-    public async Task<string> SubmitAsync(BatchJobSpec spec, CancellationToken ct)
+    public Task<string> SubmitAsync(BatchJobSpec spec, CancellationToken ct) => SubmitAsync(spec, legacyName: false, ct);
+
+    /// <summary>Submits as the Python emx2-hpc-daemon did (job name "emx2-" + the first 8 characters of the EMX2 job
+    /// id, no comment tag), so a takeover can be rehearsed against the simulated cluster.</summary>
+    public Task<string> SubmitAsPythonDaemonAsync(BatchJobSpec spec, CancellationToken ct) => SubmitAsync(spec, legacyName: true, ct);
+
+    private async Task<string> SubmitAsync(BatchJobSpec spec, bool legacyName, CancellationToken ct)
     {
         var script = BatchScriptBuilder.Build(spec);
         var plan = SimulationPlan.FromParametersJson(spec.ParametersJson);
@@ -47,6 +53,7 @@ public sealed class SimulatedScheduler : IScheduler
         {
             Id = id,
             Emx2JobId = spec.Emx2JobId,
+            LegacyName = legacyName,
             RawState = "PENDING",
             ExitCode = "0:0",
             Plan = plan,
@@ -135,7 +142,8 @@ public sealed class SimulatedScheduler : IScheduler
     {
         var row = new SlurmJobRow(job.Id, job.RawState, job.ExitCode, Reason: "None",
             Node: job.StartedAt is null ? null : "simulated", Elapsed: Elapsed(job, now),
-            Comment: JobTag.Comment(job.Emx2JobId), Name: JobTag.JobName(job.Emx2JobId));
+            Comment: job.LegacyName ? null : JobTag.Comment(job.Emx2JobId),
+            Name: job.LegacyName ? JobTag.LegacyJobName(job.Emx2JobId) : JobTag.JobName(job.Emx2JobId));
         return SlurmJobInfoFactory.Create(job.Id, [row], SlurmStateSource.Accounting)!;
     }
 

@@ -81,11 +81,11 @@ public sealed class SlurmCli : IScheduler
 
     public async Task<IReadOnlyList<SchedulerJobInfo>> ListTaggedAsync(CancellationToken ct)
     {
-        var live = (await SqueueAsync(ct).ConfigureAwait(false)).Where(r => !r.Id.IsStep && r.Emx2JobId is not null).ToList();
+        var live = (await SqueueAsync(ct).ConfigureAwait(false)).Where(IsTagged).ToList();
         var since = "now-" + ((long)_options.AccountingLookback.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         var accounting = _options.UseAccounting
             ? (await SacctAsync(["-u", _options.User, "-S", since], ct).ConfigureAwait(false))
-                .Where(r => !r.Id.IsStep && r.Emx2JobId is not null).ToList()
+                .Where(IsTagged).ToList()
             : [];
 
         var jobs = new List<SchedulerJobInfo>();
@@ -113,6 +113,9 @@ public sealed class SlurmCli : IScheduler
             throw new SchedulerUnavailableException($"scancel could not reach Slurm (exit {result.ExitCode}): {stderr}");
         throw new SchedulerException($"scancel {id} failed (exit {result.ExitCode}): {stderr}");
     }
+
+    /// <summary>Ours, or the Python emx2-hpc-daemon's (its short job names), so a takeover can adopt its jobs.</summary>
+    private static bool IsTagged(SlurmJobRow row) => !row.Id.IsStep && (row.Emx2JobId is not null || row.LegacyIdPrefix is not null);
 
     private static bool InProgress(SchedulerJobInfo? info) => info is not null && !SlurmStateMap.IsTerminal(info.State);
 

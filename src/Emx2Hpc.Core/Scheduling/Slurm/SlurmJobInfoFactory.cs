@@ -24,6 +24,7 @@ public static class SlurmJobInfoFactory
         {
             SchedulerJobId = schedulerJobId,
             Emx2JobId = observed.Select(o => o.Row.Emx2JobId).FirstOrDefault(id => id is not null),
+            LegacyIdPrefix = observed.Select(o => o.Row.LegacyIdPrefix).FirstOrDefault(p => p is not null),
             RawState = row.State,
             State = map.State,
             Notable = observed.Any(o => o.Map.Notable),

@@ -11,5 +11,8 @@ public sealed record SlurmJobRow(string JobId, string State, string? ExitCode, s
     /// when the job ends, so the name is the one that is always there).</summary>
     public string? Emx2JobId => JobTag.TryParse(Name) ?? JobTag.TryParse(Comment);
 
+    /// <summary>The id prefix when the Python emx2-hpc-daemon submitted this job (job name "emx2-" + 8 characters).</summary>
+    public string? LegacyIdPrefix => Emx2JobId is null ? JobTag.TryParseLegacyName(Name) : null;
+
     internal static string? Field(string value) => value.Length == 0 || value == "(null)" ? null : value;
 }

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Emx2Hpc.Core.FileSystem;
+using Emx2Hpc.Core.Scheduling;
+using Emx2Hpc.Core.Staging;
+using Emx2Hpc.Core.State;
+
+namespace Emx2Hpc.Core.Cycle;
+
+/// <summary>The cycle's filesystem side effect before submission: the job's directories under the jobs root and its
+/// staged inputs. A port so a shadow cycle can hold it back (<see cref="Shadow.ShadowWorkspace"/>).</summary>
+public interface IJobWorkspace
+{
+    Task<StagedInputs> PrepareAsync(string jobId, JsonElement? inputs, JobDirectories dirs, CancellationToken ct);
+
+    /// <summary>Removes a finished job's directory (retention); never follows a link the job left there.</summary>
+    void Remove(string jobId);
+}
+
+/// <summary>Creates the job's directories exclusively and stages its inputs into them within the per-step budget.</summary>
+internal sealed class StagingWorkspace(CycleContext ctx, InputStager stager) : IJobWorkspace
+{
+    public async Task<StagedInputs> PrepareAsync(string jobId, JsonElement? inputs, JobDirectories dirs, CancellationToken ct)
+    {
+        CreateWorkspace(jobId, dirs);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        budget.CancelAfter(TimeSpan.FromSeconds(ctx.Config.Worker.StepTimeoutSeconds));
+        try
+        {
+            return await stager.StageAsync(jobId, inputs, dirs, budget.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new IOException($"staging took longer than worker.step_timeout_seconds ({ctx.Config.Worker.StepTimeoutSeconds}s)");
+        }
+    }
+
+    public void Remove(string jobId) => JobWorkspace.Remove(ctx.JobsRoot, jobId);
+
+    /// <summary>Records the intent before mkdir, so after a crash the directory is known to be ours; a directory
+    /// that exists without that record was planted and fails the job (<see cref="JobWorkspaceException"/>).</summary>
+    private void CreateWorkspace(string jobId, JobDirectories dirs)
+    {
+        var recorded = ctx.Store.GetWorkspace(jobId);
+        if (recorded is { State: WorkspaceState.Ready }) return;
+        if (JobsRoot.Ensure(ctx.JobsRoot) is { } unsafeRoot) throw new IOException(unsafeRoot);
+        if (recorded is null) ctx.Store.SetWorkspaceState(jobId, dirs.Root, WorkspaceState.Creating);
+        JobWorkspace.Create(ctx.JobsRoot, jobId, resuming: recorded is not null);
+        ctx.Store.SetWorkspaceState(jobId, dirs.Root, WorkspaceState.Ready);
+    }
+}

@@ -1,0 +1,20 @@
+using System.Text.Json;
+using Emx2Hpc.Core.Scheduling;
+using Emx2Hpc.Core.Staging;
+
+namespace Emx2Hpc.Core.Cycle.Shadow;
+
+/// <summary>The filesystem port of a shadow cycle: nothing is created or downloaded under the jobs root. Input
+/// references are still parsed, so a job whose inputs the real cycle would refuse is refused here as well.</summary>
+public sealed class ShadowWorkspace(ShadowPlan plan) : IJobWorkspace
+{
+    public Task<StagedInputs> PrepareAsync(string jobId, JsonElement? inputs, JobDirectories dirs, CancellationToken ct)
+    {
+        var references = InputReferences.Parse(inputs);
+        plan.Add(PlannedActionKind.Stage, jobId,
+            $"create {dirs.Root} and stage {references.Count} input artifact(s){(references.Count == 0 ? "" : ": " + string.Join(", ", references.Select(r => r.ArtifactId)))}");
+        return Task.FromResult(new StagedInputs([]));
+    }
+
+    public void Remove(string jobId) => plan.Add(PlannedActionKind.Stage, jobId, "remove the job's directory (retention passed)");
+}
