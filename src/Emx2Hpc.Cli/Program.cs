@@ -3,6 +3,8 @@ using Emx2Hpc.Cli;
 using Emx2Hpc.Cli.Commands;
 
 // emx2-hpc: console host over Emx2Hpc.Core. Commands parse options and call one Core operation each.
+// Touching the timeline starts it: its first phase is building and parsing the command line.
+var timeline = HostSetup.Timeline;
 var root = new RootCommand("Connects MOLGENIS EMX2 to a Slurm cluster from the head node (outbound only).");
 foreach (var option in GlobalOptions.All) root.Options.Add(option);
 root.Subcommands.Add(CheckCommand.Create());
@@ -11,6 +13,7 @@ root.Subcommands.Add(OnceCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 var parsed = root.Parse(args);
+timeline.Mark("command line");
 if (parsed.Errors.Count > 0)
 {
     foreach (var error in parsed.Errors) Console.Error.WriteLine($"emx2-hpc: {error.Message}");

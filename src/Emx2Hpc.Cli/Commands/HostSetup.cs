@@ -8,6 +8,9 @@ namespace Emx2Hpc.Cli.Commands;
 /// with every error listed (file:line:column: key: message).</summary>
 internal static class HostSetup
 {
+    /// <summary>Started at the process's first line; `-v` logs where the first cycle's time went.</summary>
+    public static readonly PhaseTimeline Timeline = new();
+
     public static (HpcLog Log, Redactor Redactor) Logging(ParseResult parse)
     {
         var redactor = new Redactor();
@@ -23,6 +26,7 @@ internal static class HostSetup
         {
             var config = HpcConfigLoader.LoadFile(path, new ConfigLoadOptions { AllowInsecureSecret = parse.GetValue(GlobalOptions.AllowInsecureSecret) });
             redactor.Add(config.Emx2.Secret?.Value);
+            Timeline.Mark("configuration");
             return config;
         }
         catch (ConfigException ex)

@@ -21,6 +21,7 @@ internal static class OnceCommand
             using var runner = new CycleRunner(config, new CycleRunnerOptions
             {
                 Simulate = parse.GetValue(Simulate), LockWait = TimeSpan.FromSeconds(parse.GetValue(LockWait)),
+                Timeline = HostSetup.Timeline,
             }, log);
             var report = await runner.RunOnceAsync(ct: ct);
             return report.Emx2Unreachable ? ExitCodes.WorkFailed : ExitCodes.Success;

@@ -18,6 +18,9 @@ public sealed record CycleRunnerOptions
     public TimeProvider Clock { get; init; } = TimeProvider.System;
     public HttpMessageHandler? HttpHandler { get; init; }
     public TimeSpan? UnknownGrace { get; init; }
+    /// <summary>Started by the host at its first line, so the debug breakdown covers configuration loading too;
+    /// when null the runner starts one itself.</summary>
+    public PhaseTimeline? Timeline { get; init; }
 }
 
 /// <summary>Owns the process-lifetime pieces (client, store, scheduler) and runs cycles under the lock.
@@ -32,12 +35,16 @@ public sealed class CycleRunner : IDisposable
 
     public CycleRunner(HpcConfig config, CycleRunnerOptions options, HpcLog log)
     {
+        _timeline = options.Timeline ?? new PhaseTimeline();
         var scheduler = options.Scheduler ?? SchedulerFactory.Create(config, options.Simulate, log);
+        _timeline.Mark("scheduler set-up");
         var client = new Emx2Client(Emx2ClientFactory.Options(config, options.Clock), log.For("emx2"), options.HttpHandler);
+        _timeline.Mark("http client set-up");
         StateStore? store = null;
         try
         {
             store = StateStore.Open(config.Worker.StateDb, log.For("state"));
+            _timeline.Mark("state database open");
             _ctx = new CycleContext
             {
                 Config = config, Client = client, Store = store, Scheduler = scheduler, Log = log.For("cycle"), Clock = options.Clock,
@@ -56,11 +63,16 @@ public sealed class CycleRunner : IDisposable
     }
 
     private readonly TimeSpan _lockWait;
+    // Only the first cycle of a process pays start-up; the breakdown is logged once and then dropped.
+    private PhaseTimeline? _timeline;
 
     public async Task<CycleReport> RunOnceAsync(bool register = true, bool acceptWork = true, CancellationToken ct = default)
     {
+        var timeline = _timeline;
+        _timeline = null;
         var (cycleLock, holder) = await CycleLock.TryAcquireAsync(CycleLock.PathFor(_ctx.Store.Path), _lockWait, ct);
         using var held = cycleLock;
+        timeline?.Mark("cycle lock");
         if (cycleLock is null)
         {
             var reason = $"another cycle is running on {_ctx.Store.Path} ({holder ?? "holder unknown"})";
@@ -69,8 +81,9 @@ public sealed class CycleRunner : IDisposable
         }
         if (cycleLock.StaleHolder is not null)
             _ctx.Log.Warn($"previous cycle died without releasing its lock ({cycleLock.StaleHolder}); recovering its work");
-        var report = await _cycle.RunAsync(register, acceptWork, ct);
+        var report = await _cycle.RunAsync(register, acceptWork, ct, timeline);
         _ctx.Log.Info(report.ToString());
+        timeline?.Log(_ctx.Log.For("timing"));
         return report;
     }
 

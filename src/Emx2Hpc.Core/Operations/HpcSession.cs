@@ -22,18 +22,19 @@ public sealed class HpcSession : IDisposable
 
     public HpcConfig Config { get; }
 
-    private HpcSession(HpcConfig config, HpcSessionOptions options, HpcLog log)
+    private HpcSession(HpcConfig config, HpcSessionOptions options, HpcLog log, PhaseTimeline timeline)
     {
         Config = config;
         _options = options;
         _log = log;
         _client = new Lazy<Emx2Client>(() => new Emx2Client(ClientOptions(), log.For("emx2")));
-        _runner = new Lazy<CycleRunner>(() => new CycleRunner(config, new CycleRunnerOptions { Simulate = options.Simulate }, log));
+        _runner = new Lazy<CycleRunner>(() => new CycleRunner(config, new CycleRunnerOptions { Simulate = options.Simulate, Timeline = timeline }, log));
     }
 
     /// <summary>Loads the configuration (throws <see cref="ConfigException"/> listing every problem).</summary>
     public static HpcSession Open(HpcSessionOptions options)
     {
+        var timeline = new PhaseTimeline();
         var path = ConfigLocator.Resolve(options.ConfigPath);
         var config = HpcConfigLoader.LoadFile(path, new ConfigLoadOptions { AllowInsecureSecret = options.AllowInsecureSecret });
         var redactor = new Redactor();
@@ -41,7 +42,8 @@ public sealed class HpcSession : IDisposable
         redactor.Add(options.UserToken);
         var sink = options.LogSink is null ? null : new RedactingSink(options.LogSink, redactor);
         var log = sink is null ? HpcLog.Null : new HpcLog(sink, "emx2hpc", options.Verbose ? Diagnostics.LogLevel.Debug : Diagnostics.LogLevel.Information);
-        return new HpcSession(config, options, log);
+        timeline.Mark("configuration");
+        return new HpcSession(config, options, log, timeline);
     }
 
     private Emx2ClientOptions ClientOptions()
