@@ -7,7 +7,7 @@ namespace Emx2Hpc.Core.Protocol.Dtos;
 /// every use: the idle cycle spent more time compiling serializers than talking to EMX2 (bench/README.md).
 /// <see cref="JsonDefaults.Options"/> consults this context first, so every existing call site benefits.</summary>
 /// <remarks>The settings repeat <see cref="JsonDefaults.Options"/>: a context carries its own options, and
-/// JsonDefaultsTests checks that both agree.</remarks>
+/// ProtocolJsonContextTests checks that both agree.</remarks>
 [JsonSourceGenerationOptions(
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString,
