@@ -6,7 +6,7 @@ namespace Emx2Hpc.Core.Diagnostics;
 
 /// <summary>Where a short-lived process spends its time, phase by phase: wall time, and inside it the time the JIT
 /// compiled methods, how many it compiled and how many assemblies were loaded. Cron starts a new process for every
-/// cycle, so for a cycle with nothing to do start-up is nearly all of the cost; `-v` (CLI) and `-Verbose` (cmdlets)
+/// cycle, so for a cycle with nothing to do start-up is nearly all of the cost; `-v` (CLI) and `-Debug` (cmdlets)
 /// log this breakdown at debug level once the cycle is over (bench/README.md reads it).</summary>
 /// <remarks>Marking a phase costs a few microseconds (three counters read), so hosts create a timeline whether or
 /// not debug logging is on; only <see cref="Log"/> is skipped.</remarks>
