@@ -3,6 +3,8 @@ using Emx2Hpc.Cli;
 using Emx2Hpc.Cli.Commands;
 
 // emx2-hpc: console host over Emx2Hpc.Core. Commands parse options and call one Core operation each.
+// Touching the timeline starts it: its first phase is building and parsing the command line.
+var timeline = HostSetup.Timeline;
 var root = new RootCommand("Connects MOLGENIS EMX2 to a Slurm cluster from the head node (outbound only).");
 foreach (var option in GlobalOptions.All) root.Options.Add(option);
 root.Subcommands.Add(CheckCommand.Create());
@@ -13,6 +15,7 @@ root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(ImportPythonStateCommand.Create());
 var parsed = root.Parse(args);
+timeline.Mark("command line");
 if (parsed.Errors.Count > 0)
 {
     // An unknown command also leaves the root without a command; naming the unknown word is the whole story.

@@ -12,6 +12,9 @@ internal static class HostSetup
     /// <summary>Where a newcomer finds a starting point (shipped in the source tree and the release archive).</summary>
     public const string ExampleConfig = "examples/config.yaml";
 
+    /// <summary>Started at the process's first line; `-v` logs where the first cycle's time went.</summary>
+    public static readonly PhaseTimeline Timeline = new();
+
     /// <summary>The log sink of every command: stderr, human text or one JSON object per line.</summary>
     public static ILogSink LogSink(ParseResult parse) =>
         new ConsoleLogSink(Console.Error, parse.GetValue(GlobalOptions.JsonLogs), new Redactor());
@@ -23,6 +26,7 @@ internal static class HostSetup
         LogSink = LogSink(parse),
         Verbose = parse.GetValue(GlobalOptions.Verbose),
         LogSource = "emx2-hpc",
+        Timeline = Timeline,
     };
 
     /// <summary>Opens the session, or prints why the configuration cannot be used and returns null (exit 2).</summary>
@@ -38,6 +42,9 @@ internal static class HostSetup
             Console.Error.WriteLine($"Name one with -c FILE (or --config FILE), or set ${ConfigLocator.EnvironmentVariable}; without either, {ConfigLocator.DefaultPath} is read.");
             Console.Error.WriteLine($"Start from the annotated example {ExampleConfig} of emx2-hpc, or try 'emx2-hpc demo', which needs no configuration.");
             return null;
+
+    /// <summary>Started at the process's first line; `-v` logs where the first cycle's time went.</summary>
+    public static readonly PhaseTimeline Timeline = new();
         }
         catch (ConfigException ex)
         {

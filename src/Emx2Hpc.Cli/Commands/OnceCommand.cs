@@ -19,6 +19,15 @@ internal static class OnceCommand
         var command = new Command("once", "Run one cycle (cron entry point)") { Simulate, LockWait, Shadow };
         command.SetAction(async (parse, ct) =>
         {
+            using var session = HostSetup.Open(HostSetup.SessionOptions(parse) with
+            {
+                Simulate = parse.GetValue(Simulate), LockWait = TimeSpan.FromSeconds(parse.GetValue(LockWait)),
+            });
+            if (session is null) return ExitCodes.Usage;
+            if (parse.GetValue(Shadow))
+                return (await session.InvokeShadowCycleAsync(ct)).Emx2Unreachable ? ExitCodes.WorkFailed : ExitCodes.Success;
+            var report = await session.InvokeCycleAsync(ct);
+            return report.Emx2Unreachable || report.LockStuck || report.InstanceConflict is not null ? ExitCodes.WorkFailed : ExitCodes.Success;
         });
         return command;
     }

@@ -19,6 +19,9 @@ public sealed record CycleRunnerOptions
     public TimeProvider Clock { get; init; } = TimeProvider.System;
     public HttpMessageHandler? HttpHandler { get; init; }
     public TimeSpan? UnknownGrace { get; init; }
+    /// <summary>Started by the host at its first line, so the debug breakdown covers configuration loading too;
+    /// when null the runner starts one itself.</summary>
+    public PhaseTimeline? Timeline { get; init; }
 }
 
 /// <summary>Owns the process-lifetime pieces (client, store, scheduler) and runs cycles under the lock.
@@ -39,16 +42,20 @@ public sealed class CycleRunner : IDisposable
 
     public CycleRunner(HpcConfig config, CycleRunnerOptions options, HpcLog log)
     {
+        _timeline = options.Timeline ?? new PhaseTimeline();
         var inner = options.Scheduler ?? SchedulerFactory.Create(config, options.Simulate, log);
         var scheduler = new MeasuredScheduler(inner, Metrics);
+        _timeline.Mark("scheduler set-up");
         var clientOptions = Emx2ClientFactory.Options(config, options.Clock);
         _ownTransport = options.HttpHandler is null ? Emx2Client.CreateDefaultHandler(clientOptions) : null;
         var client = new Emx2Client(clientOptions, log.For("emx2"),
             new Emx2RequestMetricsHandler(Metrics) { InnerHandler = options.HttpHandler ?? _ownTransport! });
+        _timeline.Mark("http client set-up");
         StateStore? store = null;
         try
         {
             store = StateStore.Open(config.Worker.StateDb, log.For("state"));
+            _timeline.Mark("state database open");
             _ctx = new CycleContext
             {
                 Config = config, Client = client, Store = store, Scheduler = scheduler, Log = log.For("cycle"), Clock = options.Clock,
@@ -73,12 +80,17 @@ public sealed class CycleRunner : IDisposable
 
     private readonly TimeSpan _lockWait;
     private readonly CycleEpilogue _epilogue;
+    // Only the first cycle of a process pays start-up; the breakdown is logged once and then dropped.
+    private PhaseTimeline? _timeline;
 
     public async Task<CycleReport> RunOnceAsync(bool register = true, bool acceptWork = true, CancellationToken ct = default)
     {
+        var timeline = _timeline;
+        _timeline = null;
         var (cycleLock, holder) = await CycleLock.TryAcquireAsync(CycleLock.PathFor(_ctx.Store.Path), _lockWait, ct);
         using var held = cycleLock;
         var cycleLimit = TimeSpan.FromSeconds(_ctx.Config.Worker.CycleTimeoutSeconds);
+        timeline?.Mark("cycle lock");
         if (cycleLock is null)
         {
             var reason = $"another cycle is running on {_ctx.Store.Path} ({holder ?? "holder unknown"})";
@@ -112,7 +124,7 @@ public sealed class CycleRunner : IDisposable
         CycleReport report;
         try
         {
-            report = await _cycle.RunAsync(register, acceptWork, limit.Token);
+            report = await _cycle.RunAsync(register, acceptWork, limit.Token, timeline);
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !ct.IsCancellationRequested)
         {
@@ -120,6 +132,7 @@ public sealed class CycleRunner : IDisposable
         }
         await _epilogue.AfterCycleAsync(report, started, CancellationToken.None);
         _ctx.Log.Info(report.ToString());
+        timeline?.Log(_ctx.Log.For("timing"));
         return report;
     }
 

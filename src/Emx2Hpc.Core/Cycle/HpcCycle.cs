@@ -75,7 +75,8 @@ public sealed class HpcCycle
 
     /// <param name="register">Cron mode registers every cycle (it refreshes the heartbeat); the daemon
     /// registers once and heartbeats on its own timer.</param>
-    public async Task<CycleReport> RunAsync(bool register, bool acceptWork, CancellationToken ct)
+    /// <param name="timeline">Marks each step, for the start-up breakdown of a process's first cycle.</param>
+    public async Task<CycleReport> RunAsync(bool register, bool acceptWork, CancellationToken ct, Diagnostics.PhaseTimeline? timeline = null)
     {
         var watch = Stopwatch.StartNew();
         _tagged.Forget();
@@ -120,6 +121,10 @@ public sealed class HpcCycle
                 _ctx.Log.Error($"{name} failed: {ex.Message}", _ctx.Log.IsEnabled(Diagnostics.LogLevel.Debug) ? ex : null);
                 return true;
             }
+            finally
+            {
+                timeline?.Mark("step " + name);
+            }
         }
 
         var ok = !register || await Step("register", async () => { await _registration.RegisterAsync(ct); report = report with { Registered = true }; });
@@ -133,12 +138,14 @@ public sealed class HpcCycle
         if (ok) await Step("flush", async () => report = report with { ReportsDelivered = report.ReportsDelivered + await _outbox.FlushAsync(ct) });
         await Step("retention", () => { _retention.Sweep(ct); return Task.CompletedTask; });
 
-        return report with
+        report = report with
         {
             Errors = errors,
             TrackedJobs = _ctx.Store.ListJobs().Count,
             ReportsPending = _ctx.Store.PendingReports().Count,
             Duration = watch.Elapsed,
         };
+        timeline?.Mark("cycle report");
+        return report;
     }
 }

@@ -23,14 +23,14 @@ public sealed class HpcSession : IDisposable
 
     public HpcConfig Config { get; }
 
-    private HpcSession(HpcConfig config, HpcSessionOptions options, HpcLog log)
+    private HpcSession(HpcConfig config, HpcSessionOptions options, HpcLog log, PhaseTimeline timeline)
     {
         Config = config;
         _options = options;
         _log = log;
         _client = new Lazy<Emx2Client>(() => new Emx2Client(ClientOptions(), log.For("emx2")));
         _workerClient = new Lazy<Emx2Client>(() => new Emx2Client(Emx2ClientFactory.Options(config), log.For("emx2")));
-        _runner = new Lazy<CycleRunner>(() => new CycleRunner(config, new CycleRunnerOptions { Simulate = options.Simulate, LockWait = options.LockWait }, log));
+        _runner = new Lazy<CycleRunner>(() => new CycleRunner(config, new CycleRunnerOptions { Simulate = options.Simulate, LockWait = options.LockWait, Timeline = timeline }, log));
     }
 
     /// <summary>The session's log, for a host's own messages about an operation (e.g. why the daemon did not start).</summary>
@@ -39,9 +39,11 @@ public sealed class HpcSession : IDisposable
     /// <summary>Loads the configuration (throws <see cref="ConfigException"/> listing every problem).</summary>
     public static HpcSession Open(HpcSessionOptions options)
     {
+        var timeline = options.Timeline ?? new PhaseTimeline();
         var path = ConfigLocator.Resolve(options.ConfigPath);
         var config = HpcConfigLoader.LoadFile(path, new ConfigLoadOptions { AllowInsecureSecret = options.AllowInsecureSecret });
-        return Create(config, options);
+        timeline.Mark("configuration");
+        return Create(config, options, timeline);
     }
 
     /// <summary>A session over a configuration built in code (the demo); <see cref="HpcSessionOptions.ConfigPath"/>
@@ -49,10 +51,10 @@ public sealed class HpcSession : IDisposable
     public static HpcSession Open(HpcConfig config, HpcSessionOptions options)
     {
         HpcConfigValidator.ThrowIfInvalid(config);
-        return Create(config, options);
+        return Create(config, options, options.Timeline ?? new PhaseTimeline());
     }
 
-    private static HpcSession Create(HpcConfig config, HpcSessionOptions options)
+    private static HpcSession Create(HpcConfig config, HpcSessionOptions options, PhaseTimeline timeline)
     {
         var redactor = new Redactor();
         redactor.Add(config.Emx2.Secret?.Value);
@@ -60,7 +62,7 @@ public sealed class HpcSession : IDisposable
         var sink = options.LogSink is null ? null : new RedactingSink(options.LogSink, redactor);
         var log = sink is null ? HpcLog.Null : new HpcLog(sink, options.LogSource, options.Verbose ? Diagnostics.LogLevel.Debug : Diagnostics.LogLevel.Information);
         foreach (var deprecation in config.Deprecations) log.Warn(deprecation.ToString());
-        return new HpcSession(config, options, log);
+        return new HpcSession(config, options, log, timeline);
     }
 
     /// <summary>The (processor, profile) pairs a configuration declares, for argument completion: read without
@@ -73,7 +75,7 @@ public sealed class HpcSession : IDisposable
     }
 
     /// <summary>For hosts that load the configuration themselves (the CLI reports config errors its own way).</summary>
-    public static HpcSession FromConfig(HpcConfig config, HpcSessionOptions options, HpcLog log) => new(config, options, log);
+    public static HpcSession FromConfig(HpcConfig config, HpcSessionOptions options, HpcLog log) => new(config, options, log, options.Timeline ?? new PhaseTimeline());
 
     private Emx2ClientOptions ClientOptions()
     {

@@ -19,4 +19,6 @@ public sealed record HpcSessionOptions
     public TimeSpan LockWait { get; init; } = TimeSpan.Zero;
     /// <summary>Transport override for the status probe (tests).</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
+    /// <summary>Start-up breakdown begun by the host at its first line (the CLI); null starts one when the session opens.</summary>
+    public PhaseTimeline? Timeline { get; init; }
 }

@@ -106,7 +106,12 @@ public sealed partial class StateStore : IDisposable
 
     private static void Migrate(SqliteConnection db)
     {
-        // The version is read inside the write transaction: cron runs starting together on a new database all
+        // The common case, every cron run on an existing database: the schema is current and a plain read says so.
+        // Migrations only ever move the version forward, so a current version read without a lock stays current,
+        // and the write transaction below (which waits for every other writer) is needed only when it is not.
+        var seen = Convert.ToInt32(Scalar(db, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
+        if (seen == Schema.Current) return;
+        // The version is read again inside the write transaction: cron runs starting together on a new database all
         // open it before any of them holds the cycle lock, and a version read before waiting for the write lock
         // would be stale by the time it is granted ("table meta already exists").
         while (true)

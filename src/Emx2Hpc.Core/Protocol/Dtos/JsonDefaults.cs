@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Emx2Hpc.Core.Protocol.Dtos;
 
@@ -17,5 +18,8 @@ public static class JsonDefaults
         // default limit (64) one deeply nested job made the whole page unreadable, so no job could be polled at all;
         // 1000 matches Jackson's default nesting limit on the server. JobParameters applies the tight limit per job.
         MaxDepth = 1000,
+        // Protocol DTOs use the compile-time generated code (ProtocolJsonContext); any other type (the emulator's
+        // and tests' own shapes) still falls back to reflection.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(ProtocolJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 }
