@@ -42,9 +42,6 @@ internal static class HostSetup
             Console.Error.WriteLine($"Name one with -c FILE (or --config FILE), or set ${ConfigLocator.EnvironmentVariable}; without either, {ConfigLocator.DefaultPath} is read.");
             Console.Error.WriteLine($"Start from the annotated example {ExampleConfig} of emx2-hpc, or try 'emx2-hpc demo', which needs no configuration.");
             return null;
-
-    /// <summary>Started at the process's first line; `-v` logs where the first cycle's time went.</summary>
-    public static readonly PhaseTimeline Timeline = new();
         }
         catch (ConfigException ex)
         {

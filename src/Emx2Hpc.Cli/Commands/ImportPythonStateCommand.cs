@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Emx2Hpc.Core.Cycle;
-using Emx2Hpc.Core.State;
 using Emx2Hpc.Core.Takeover;
 
 namespace Emx2Hpc.Cli.Commands;
@@ -16,15 +14,12 @@ internal static class ImportPythonStateCommand
         var command = new Command("import-python-state", "Take over the jobs the Python emx2-hpc-daemon tracks") { from, apply, OnceCommand.Simulate };
         command.SetAction(async (parse, ct) =>
         {
-            var (log, redactor) = HostSetup.Logging(parse);
-            var config = HostSetup.LoadConfig(parse, redactor);
-            if (config is null) return ExitCodes.Usage;
+            using var session = HostSetup.Open(HostSetup.SessionOptions(parse) with { Simulate = parse.GetValue(OnceCommand.Simulate) });
+            if (session is null) return ExitCodes.Usage;
             try
             {
-                using var runner = new CycleRunner(config, new CycleRunnerOptions { Simulate = parse.GetValue(OnceCommand.Simulate) }, log);
-                var import = new PythonStateImport(runner.Context);
-                var plan = await import.PlanAsync(parse.GetValue(from) ?? PythonStateFile.DefaultPath(), ct);
-                if (parse.GetValue(apply) && plan.Blockers.Count == 0) plan = await import.ApplyAsync(plan, ct);
+                var plan = await session.PlanPythonImportAsync(parse.GetValue(from), ct);
+                if (parse.GetValue(apply) && plan.Blockers.Count == 0) plan = await session.ApplyPythonImportAsync(plan, ct);
                 foreach (var line in plan.Describe()) Console.WriteLine(line);
                 return plan.Blockers.Count > 0 && parse.GetValue(apply) || plan.Count(ImportAction.Refuse) > 0 ? ExitCodes.WorkFailed : ExitCodes.Success;
             }

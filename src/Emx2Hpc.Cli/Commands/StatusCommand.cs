@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Emx2Hpc.Core.Operations;
 using Emx2Hpc.Core.Status;
 
 namespace Emx2Hpc.Cli.Commands;
@@ -15,10 +14,8 @@ internal static class StatusCommand
         var command = new Command("status", "Show the worker's health (exit 0 healthy, 1 unhealthy)") { json, simulate };
         command.SetAction(async (parse, ct) =>
         {
-            var (log, redactor) = HostSetup.Logging(parse);
-            var config = HostSetup.LoadConfig(parse, redactor);
-            if (config is null) return ExitCodes.Usage;
-            using var session = HpcSession.FromConfig(config, new HpcSessionOptions { Simulate = parse.GetValue(simulate) }, log);
+            using var session = HostSetup.Open(HostSetup.SessionOptions(parse) with { Simulate = parse.GetValue(simulate) });
+            if (session is null) return ExitCodes.Usage;
             var status = await session.GetStatusAsync(ct);
             if (parse.GetValue(json)) Console.Out.WriteLine(WorkerStatusText.ToJson(status));
             else foreach (var line in WorkerStatusText.Lines(status)) Console.Out.WriteLine(line);

@@ -83,7 +83,7 @@ public sealed class HpcCycle
         var errors = new List<string>();
         try
         {
-            return await RunStepsAsync(register, acceptWork, errors, watch, ct);
+            return await RunStepsAsync(register, acceptWork, errors, watch, ct, timeline);
         }
         catch (InstanceConflictException ex)
         {
@@ -97,7 +97,8 @@ public sealed class HpcCycle
         }
     }
 
-    private async Task<CycleReport> RunStepsAsync(bool register, bool acceptWork, List<string> errors, Stopwatch watch, CancellationToken ct)
+    private async Task<CycleReport> RunStepsAsync(bool register, bool acceptWork, List<string> errors, Stopwatch watch, CancellationToken ct,
+        Diagnostics.PhaseTimeline? timeline)
     {
         var report = new CycleReport();
 

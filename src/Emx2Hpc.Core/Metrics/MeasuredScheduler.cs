@@ -9,6 +9,7 @@ public sealed class MeasuredScheduler(IScheduler inner, WorkerMetrics metrics) :
 {
     public IScheduler Inner => inner;
     public string Name => inner.Name;
+    public TimeSpan SubmitSettleTime => inner.SubmitSettleTime;
 
     public Task<string> SubmitAsync(BatchJobSpec spec, CancellationToken ct) => Measure("submit", () => inner.SubmitAsync(spec, ct));
 

@@ -74,8 +74,6 @@ public sealed class HpcSession : IDisposable
         return config.Profiles.Select(p => (p.Processor, p.Profile)).ToList();
     }
 
-    /// <summary>For hosts that load the configuration themselves (the CLI reports config errors its own way).</summary>
-    public static HpcSession FromConfig(HpcConfig config, HpcSessionOptions options, HpcLog log) => new(config, options, log, options.Timeline ?? new PhaseTimeline());
 
     private Emx2ClientOptions ClientOptions()
     {

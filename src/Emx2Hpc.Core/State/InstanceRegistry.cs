@@ -80,7 +80,7 @@ public sealed class InstanceRegistry(string root)
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full);
         if (dir is null || !Directory.Exists(dir)) return full;
-        try { return Path.Combine(Staging.RealPath.Resolve(dir), Path.GetFileName(full)); }
+        try { return Path.Combine(FileSystem.RealPath.Resolve(dir), Path.GetFileName(full)); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return full; }
     }
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using Emx2Hpc.Core.Status;
 using Emx2Hpc.PowerShell.Infrastructure;
+using Emx2Hpc.PowerShell.Output.Mapping;
 
 namespace Emx2Hpc.PowerShell.Cmdlets;
 
@@ -29,5 +29,5 @@ public sealed class GetHpcWorkerStatusCommand : HpcCmdlet
 
     private protected override bool UseSimulatedScheduler => Simulate.IsPresent;
 
-    protected override void ProcessRecord() => Emit(null, (session, ct) => session.GetStatusAsync(ct));
+    protected override void ProcessRecord() => Emit(null, (session, ct) => session.GetStatusAsync(ct), OperationsMapping.ToWorkerStatus);
 }

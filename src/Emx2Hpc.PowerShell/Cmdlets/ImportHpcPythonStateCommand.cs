@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Emx2Hpc.Core.Takeover;
 using Emx2Hpc.PowerShell.Infrastructure;
+using Emx2Hpc.PowerShell.Output.Mapping;
 
 namespace Emx2Hpc.PowerShell.Cmdlets;
 
@@ -18,7 +19,7 @@ namespace Emx2Hpc.PowerShell.Cmdlets;
 /// Imports the jobs of that tracker.
 /// </example>
 [Cmdlet(VerbsData.Import, "HpcPythonState", SupportsShouldProcess = true)]
-[OutputType(typeof(ImportPlan))]
+[OutputType(typeof(PythonImportPlan))]
 public sealed class ImportHpcPythonStateCommand : HpcCmdlet
 {
     /// <summary>The Python daemon's state database (default: ~/.local/share/hpc-daemon/state.db).</summary>
@@ -31,8 +32,8 @@ public sealed class ImportHpcPythonStateCommand : HpcCmdlet
         var source = Path is null ? null : ProviderPath(Path);
         if (!TryRun(source, (session, ct) => session.PlanPythonImportAsync(source, ct), out var plan)) return;
         if (ShouldProcess(plan.Destination, $"Import {plan.Count(ImportAction.Import)} jobs from {plan.Source}"))
-            Emit(source, (session, ct) => session.ApplyPythonImportAsync(plan, ct));
+            Emit(source, (session, ct) => session.ApplyPythonImportAsync(plan, ct), OperationsMapping.ToImportPlan);
         else
-            WriteObject(plan);
+            WriteObject(OperationsMapping.ToImportPlan(Session, plan));
     }
 }

@@ -20,4 +20,8 @@ public sealed class CycleReport
     public bool Emx2Unreachable { get; init; }
     public bool AuthRejected { get; init; }
     public TimeSpan Duration { get; init; }
+    /// <summary>A shadow cycle (Invoke-HpcCycle -Shadow): nothing was changed; <see cref="Planned"/> says what would have been.</summary>
+    public bool Shadow { get; init; }
+    /// <summary>What a shadow cycle held back, in order, one "would ..." line per side effect.</summary>
+    public string[] Planned { get; init; } = [];
 }

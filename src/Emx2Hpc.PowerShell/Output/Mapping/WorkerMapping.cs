@@ -53,6 +53,8 @@ internal static class WorkerMapping
         Emx2Unreachable = report.Emx2Unreachable,
         AuthRejected = report.AuthRejected,
         Duration = report.Duration,
+        Shadow = report.Shadow,
+        Planned = [.. report.Planned.Select(p => p.ToString())],
     };
 
     public static CheckResult ToCheckResult(HpcSession session, CoreCheckResult result) => new()
