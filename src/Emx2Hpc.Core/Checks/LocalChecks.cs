@@ -18,7 +18,7 @@ public static class LocalChecks
             $"{config.SourcePath ?? "(built in code)"}: worker {config.Emx2.WorkerId}, {config.Profiles.Count} profiles");
         yield return Secret(config);
         yield return StateDatabase(config.Worker.StateDb);
-        yield return Writable("jobs directory", config.Apptainer.TmpDir);
+        yield return JobsRootCheck.Run(config.Apptainer.TmpDir);
         if (config.Profiles.Count == 0)
             yield return new CheckResult("profiles", CheckStatus.Warn, "no profiles configured: this worker advertises no capabilities and claims nothing");
         if (!simulate)
@@ -46,22 +46,6 @@ public static class LocalChecks
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
         {
             return new CheckResult("state database", CheckStatus.Fail, $"{path}: {ex.Message}");
-        }
-    }
-
-    private static CheckResult Writable(string name, string dir)
-    {
-        try
-        {
-            Directory.CreateDirectory(dir);
-            var probe = Path.Combine(dir, $".emx2-hpc-check-{Environment.ProcessId}");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-            return new CheckResult(name, CheckStatus.Pass, $"{dir} is writable");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new CheckResult(name, CheckStatus.Fail, $"{dir}: {ex.Message}");
         }
     }
 
