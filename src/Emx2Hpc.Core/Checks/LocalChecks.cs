@@ -20,7 +20,7 @@ public static class LocalChecks
         foreach (var exposure in ExposureChecks.Run(config)) yield return exposure;
         yield return StateDatabase(config.Worker.StateDb);
         if (InstanceBinding(config) is { } binding) yield return binding;
-        yield return Writable("jobs directory", config.Apptainer.TmpDir);
+        yield return JobsRootCheck.Run(config.Apptainer.TmpDir);
         if (config.Profiles.Count == 0)
             yield return new CheckResult("profiles", CheckStatus.Warn, "no profiles configured: this worker advertises no capabilities and claims nothing");
         if (!simulate)
@@ -70,22 +70,6 @@ public static class LocalChecks
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InstanceConflictException)
         {
             return new CheckResult("instance", CheckStatus.Fail, $"instance registry {root}: {ex.Message}");
-        }
-    }
-
-    private static CheckResult Writable(string name, string dir)
-    {
-        try
-        {
-            Directory.CreateDirectory(dir);
-            var probe = Path.Combine(dir, $".emx2-hpc-check-{Environment.ProcessId}");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-            return new CheckResult(name, CheckStatus.Pass, $"{dir} is writable");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new CheckResult(name, CheckStatus.Fail, $"{dir}: {ex.Message}");
         }
     }
 

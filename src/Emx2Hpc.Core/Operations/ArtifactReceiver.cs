@@ -1,7 +1,7 @@
-using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Cycle;
 using Emx2Hpc.Core.Diagnostics;
 using Emx2Hpc.Core.Emx2;
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Staging;
 

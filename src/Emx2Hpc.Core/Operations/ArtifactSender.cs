@@ -1,6 +1,6 @@
-using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Cycle;
 using Emx2Hpc.Core.Emx2;
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
 using Emx2Hpc.Core.Staging;

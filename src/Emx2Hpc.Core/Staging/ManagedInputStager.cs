@@ -1,5 +1,5 @@
-using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Diagnostics;
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
 

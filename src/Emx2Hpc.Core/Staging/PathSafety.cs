@@ -1,5 +1,5 @@
-using Emx2Hpc.Core.FileSystem;
 using System.Text;
+using Emx2Hpc.Core.FileSystem;
 
 namespace Emx2Hpc.Core.Staging;
 

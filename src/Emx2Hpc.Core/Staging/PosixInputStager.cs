@@ -1,5 +1,5 @@
-using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Diagnostics;
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Protocol.Dtos;
 
 namespace Emx2Hpc.Core.Staging;
@@ -44,6 +44,8 @@ internal sealed class PosixInputStager(StagingOptions options, HpcLog log)
         if (kind is not (FileKind.Regular or FileKind.Directory))
             throw new StagingException($"posix input {id}: '{PathSafety.Describe(real)}' is not a regular file or directory");
 
+        if (kind == FileKind.Directory) RefuseLinksInside(id, real, ct);
+
         if (SymlinkWriter.Ensure(linkPath, real))
             log.Debug("linked posix input", ("artifact_id", id), ("target", real));
 
@@ -58,6 +60,29 @@ internal sealed class PosixInputStager(StagingOptions options, HpcLog log)
         if (!FileHasher.SameHash(hashed.TreeHash, artifact.Sha256))
             throw StagingException.HashMismatch($"artifact {id}", artifact.Sha256, hashed.TreeHash);
         return hashed.TreeHash;
+    }
+
+    /// <summary>Confinement all the way down: the job reaches every entry of the directory through the staged link,
+    /// so a link inside it (to anywhere) or a FIFO/device would be a way out of the allowed roots or a way to block
+    /// the job. The whole tree is walked by descriptor and the input refused on the first such entry.</summary>
+    private static void RefuseLinksInside(string id, string real, CancellationToken ct)
+    {
+        try
+        {
+            using var root = DirectoryHandle.Open(real);
+            foreach (var item in SafeTreeWalker.Walk(root, new WalkLimits { RefuseHardLinks = false, MaxDepth = 256 }, ct))
+            {
+                item.Handle?.Dispose();
+                if (item.Problem is WalkProblem.SymbolicLink or WalkProblem.SpecialFile or WalkProblem.UnreadableDirectory or WalkProblem.TooDeep)
+                    throw new StagingException(
+                        $"posix input {id}: '{PathSafety.Describe(Path.Join(real, item.RelativePath))}' is a {item.Detail} inside the input " +
+                        "(every entry of a posix input must be a regular file or directory inside the allowed roots)");
+            }
+        }
+        catch (IOException e)
+        {
+            throw new StagingException($"posix input {id}: cannot walk '{PathSafety.Describe(real)}': {e.Message}", e);
+        }
     }
 
     // content_url is "file://" + absolute path (the server enforces this at creation; checked again because the

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Emx2Hpc.Core.FileSystem;
-using Microsoft.Win32.SafeHandles;
 using Emx2Hpc.Core.Scheduling;
+using Microsoft.Win32.SafeHandles;
 
 namespace Emx2Hpc.Core.Staging;
 

@@ -1,6 +1,6 @@
-using Emx2Hpc.Core.FileSystem;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Emx2Hpc.Core.FileSystem;
 
 namespace Emx2Hpc.Core.Staging;
 

@@ -73,7 +73,7 @@ public sealed class E2EEnvironment : IAsyncLifetime
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         Directory.CreateDirectory(ScriptsDir);
         Directory.CreateDirectory(DataDir);
-        Directory.CreateDirectory(JobsDir);
+        Emx2Hpc.Core.FileSystem.PrivateFiles.CreateDirectory(JobsDir); // the worker requires an owned, private jobs root
         foreach (var script in Directory.GetFiles(CliLocator.ScriptsDirectory, "*.sh"))
         {
             var target = Path.Combine(ScriptsDir, Path.GetFileName(script));

@@ -1,6 +1,6 @@
-using Emx2Hpc.Core.FileSystem;
 using System.Text.Json;
 using Emx2Hpc.Core.Diagnostics;
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Scheduling;
 using Emx2Hpc.Core.Staging;
 using Xunit;

@@ -37,6 +37,17 @@ public sealed class ContainmentWorkspaceTests(ITestOutputHelper output)
     });
 
     [Fact]
+    public Task Check_fails_on_a_jobs_root_open_to_others() => HostileLedger.RunAsync(Area, "check: jobs root mode 0755", async () =>
+    {
+        await using var h = await CycleHarness.StartAsync();
+        File.SetUnixFileMode(h.JobsRoot, (UnixFileMode)Convert.ToInt32("755", 8));
+        var result = Assert.Single(Emx2Hpc.Core.Checks.LocalChecks.Run(h.Config, simulate: true), r => r.Name == "jobs directory");
+        Assert.Equal(Emx2Hpc.Core.Checks.CheckStatus.Fail, result.Status);
+        Assert.Contains("mode 0755", result.Detail);
+        return Verdict.Refused;
+    });
+
+    [Fact]
     public Task Jobs_root_owned_by_someone_else_is_named() => HostileLedger.RunAsync(Area, "jobs root not owned by the service account", () =>
     {
         // /tmp is owned by root with mode 1777: what the old default sat in.

@@ -1,6 +1,6 @@
-using Emx2Hpc.Core.FileSystem;
 using System.Text.Json;
 using Emx2Hpc.Core.Diagnostics;
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Scheduling;
 using Emx2Hpc.Core.Staging;
 using Xunit;
@@ -49,6 +49,17 @@ public sealed class PosixInputTests
             File.CreateSymbolicLink(r.Combine("data/loop2"), r.Combine("data/loop1"));
         }),
         ["FIFO inside the root"] = new("file://ROOT/data/pipe", DataRoot, "not a regular file or directory", r => Hostile.Fifo(r.Combine("data/pipe"))),
+        ["link deep inside a directory input"] = new("file://ROOT/data/set", DataRoot, "symbolic link inside the input", r =>
+        {
+            r.WriteFile("data/set/a.txt", "a");
+            Directory.CreateDirectory(r.Combine("data/set/sub"));
+            File.CreateSymbolicLink(r.Combine("data/set/sub/loot"), r.SecretFile);
+        }),
+        ["FIFO inside a directory input"] = new("file://ROOT/data/set", DataRoot, "FIFO inside the input", r =>
+        {
+            r.WriteFile("data/set/a.txt", "a");
+            Hostile.Fifo(r.Combine("data/set/pipe"));
+        }),
         ["legitimate file inside the root (control)"] = new("file://ROOT/data/ok.txt", DataRoot, null),
         ["directory inside the root"] = new("file://ROOT/data/set", DataRoot, null, r => r.WriteFile("data/set/a.txt", "a")),
     };

@@ -1,5 +1,5 @@
-using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Configuration;
+using Emx2Hpc.Core.FileSystem;
 using Xunit;
 
 namespace Emx2Hpc.Tests.Unit.Hostile;

@@ -1,5 +1,5 @@
-using Emx2Hpc.Core.FileSystem;
 using System.Text.Json.Nodes;
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Staging;
 using Xunit;
@@ -28,12 +28,11 @@ public class PosixStagingTests
     }
 
     [Fact]
-    public async Task Directory_input_hashes_regular_files_and_ignores_links_inside()
+    public async Task Directory_input_hashes_regular_files()
     {
         using var f = new StagingFixture();
         f.Temp.WriteFile("data/set/a.txt", "hello");
         f.Temp.WriteFile("data/set/b/c.txt", "bye");
-        File.CreateSymbolicLink(f.Temp["data/set/passwd"], "/etc/passwd");
         var expected = TreeHash.Compute([("a.txt", FakeArtifactStore.Sha("hello")), ("b/c.txt", FakeArtifactStore.Sha("bye"))]);
         var id = f.Store.AddPosix(Url(f.Temp["data/set"]), expected);
 
@@ -41,6 +40,19 @@ public class PosixStagingTests
 
         Assert.Equal(expected, staged.Items[0].Sha256);
         Assert.Equal("bye", File.ReadAllText(f.InputPath($"{id}/b/c.txt")));
+    }
+
+    [Fact]
+    public async Task Directory_input_with_a_link_inside_is_refused()
+    {
+        // The job would reach /etc/passwd through input/<id>/passwd: posix inputs are confined all the way down.
+        using var f = new StagingFixture();
+        f.Temp.WriteFile("data/set/a.txt", "hello");
+        File.CreateSymbolicLink(f.Temp["data/set/passwd"], "/etc/passwd");
+        var id = f.Store.AddPosix(Url(f.Temp["data/set"]), FakeArtifactStore.Sha("x"));
+
+        var e = await Assert.ThrowsAsync<StagingException>(() => f.StageAsync(new[] { id }, f.Temp["data"]));
+        Assert.Contains("passwd' is a symbolic link inside the input", e.Message);
     }
 
     [Fact]
