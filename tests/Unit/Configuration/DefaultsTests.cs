@@ -31,7 +31,7 @@ public class DefaultsTests
         Assert.Empty(config.Profiles);
         Assert.Empty(config.Apptainer.BindPaths);
         // The jobs root lives next to the state database (owned, private), no longer in a shared /tmp.
-        Assert.Equal("/home/tester/.local/state/emx2-hpc/hpc-daemon-01/jobs", config.Apptainer.TmpDir);
+        Assert.Equal("/var/lib/emx2-hpc/hpc-daemon-01/jobs", config.Apptainer.TmpDir);
         Assert.Equal(72, config.Worker.JobRetentionHours);
         Assert.Equal(Emx2Hpc.Core.Staging.OutputLimits.DefaultMaxFiles, config.Staging.MaxOutputFiles);
         Assert.Empty(config.Staging.AllowedPosixRoots);
