@@ -37,5 +37,11 @@ internal static class SimulatedOutputs
         foreach (var line in InputListing.Describe(job.Input)) text.Append("  ").Append(line).Append('\n');
         Directory.CreateDirectory(job.Output);
         File.WriteAllText(Path.Combine(job.Output, ResultFile), text.ToString(), new UTF8Encoding(false));
+        foreach (var (relative, content) in job.Plan.Files ?? new Dictionary<string, string>())
+        {
+            var path = Path.Combine(job.Output, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, content, new UTF8Encoding(false));
+        }
     }
 }

@@ -6,15 +6,20 @@ namespace Emx2Hpc.Core.Scheduling.Simulated;
 public enum SimulatedOutcome { Complete, Fail, Timeout }
 
 /// <summary>How a simulated job ends, taken from <c>parameters.simulate</c>:
-/// <c>{"simulate":{"outcome":"complete"|"fail"|"timeout","exit_code":3,"steps":N}}</c>. Steps is the number of
-/// passes that observe the job Running before it finishes (0: it finishes on the first pass, like a job that
-/// ran between two cycles). Defaults: complete, exit code 1 for fail, 1 step.</summary>
+/// <c>{"simulate":{"outcome":"complete"|"fail"|"timeout","exit_code":3,"steps":N,"files":{"a/b.csv":"text"}}}</c>.
+/// Steps is the number of passes that observe the job Running before it finishes (0: it finishes on the first pass,
+/// like a job that ran between two cycles). Files are extra outputs the run leaves in output/ when it completes
+/// (relative paths, written by the simulated run like a real job would, never before the worker created the job's
+/// directory). Defaults: complete, exit code 1 for fail, 1 step, no extra files.</summary>
 public sealed record SimulationPlan(
     [property: JsonConverter(typeof(JsonStringEnumConverter<SimulatedOutcome>))] SimulatedOutcome Outcome,
     int ExitCode,
-    int Steps)
+    int Steps,
+    IReadOnlyDictionary<string, string>? Files = null)
 {
     public const int MaxSteps = 1000;
+    public const int MaxFiles = 100;
+    public const int MaxFileChars = 64 * 1024;
     public static readonly SimulationPlan Default = new(SimulatedOutcome.Complete, 1, 1);
 
     public static SimulationPlan FromParametersJson(string parametersJson)
@@ -38,7 +43,28 @@ public sealed record SimulationPlan(
             } : throw new JobRejectedException("parameters.simulate.outcome: must be a string");
         var exitCode = Integer(simulate, "exit_code", Default.ExitCode, 1, 255);
         var steps = Integer(simulate, "steps", Default.Steps, 0, MaxSteps);
-        return new SimulationPlan(outcome, exitCode, steps);
+        return new SimulationPlan(outcome, exitCode, steps, ReadFiles(simulate));
+    }
+
+    private static IReadOnlyDictionary<string, string>? ReadFiles(JsonElement simulate)
+    {
+        if (!simulate.TryGetProperty("files", out var files) || files.ValueKind == JsonValueKind.Null) return null;
+        if (files.ValueKind != JsonValueKind.Object)
+            throw new JobRejectedException("parameters.simulate.files: must be an object of relative path to text");
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in files.EnumerateObject())
+        {
+            var path = file.Name;
+            var segments = path.Split('/');
+            if (path.Length == 0 || path.Length > 255 || path.StartsWith('/') || path.Contains('\\') || path.Contains('\0')
+                || segments.Any(s => s is "" or "." or ".."))
+                throw new JobRejectedException($"parameters.simulate.files: '{path}' is not a plain relative path inside output/");
+            if (file.Value.ValueKind != JsonValueKind.String || file.Value.GetString()!.Length > MaxFileChars)
+                throw new JobRejectedException($"parameters.simulate.files.{path}: must be text of at most {MaxFileChars} characters");
+            result[path] = file.Value.GetString()!;
+        }
+        if (result.Count > MaxFiles) throw new JobRejectedException($"parameters.simulate.files: at most {MaxFiles} files");
+        return result;
     }
 
     private static int Integer(JsonElement parent, string name, int fallback, int min, int max)

@@ -127,19 +127,6 @@ internal sealed class FaultSite : IAsyncDisposable
         return job.Id;
     }
 
-    /// <summary>Files a workload wrote besides the scheduler's own (several output files per job). The output
-    /// directory is never emptied by the worker, so files placed there before the run are collected like any other.</summary>
-    public void SeedOutputs(string jobId, IReadOnlyDictionary<string, string> files)
-    {
-        var output = Path.Combine(JobsRoot, jobId, "output");
-        foreach (var (relative, content) in files)
-        {
-            var path = Path.Combine(output, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, content, new UTF8Encoding(false));
-        }
-    }
-
     /// <summary>Lines of submissions.log per EMX2 job id: one line per SubmitAsync that completed.</summary>
     public IReadOnlyDictionary<string, int> SubmissionsPerJob()
     {

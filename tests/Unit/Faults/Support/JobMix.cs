@@ -29,18 +29,21 @@ internal static class JobMix
             var steps = stepsOf?.Invoke(i) ?? (i % 4 == 1 || i == 7 ? 1 : 0);
             var hasInputs = i % 4 == 2;
             var severalOutputs = i % 3 == 1;
+            // Several outputs are left by the simulated run itself: a directory planted before the worker creates
+            // the job's workspace is refused as hostile.
+            var files = severalOutputs
+                ? new Dictionary<string, string>
+                {
+                    ["tables/part-1.csv"] = $"job,{i}\nrow,1\n",
+                    ["tables/part-2.csv"] = $"job,{i}\nrow,2\n",
+                    ["summary.json"] = $"{{\"job\":{i},\"parts\":2}}\n",
+                }
+                : null;
             var simulate = fail
                 ? (object)new { outcome = "fail", exit_code = 3, steps }
-                : new { outcome = "complete", steps };
+                : new { outcome = "complete", steps, files };
             var id = await site.CreateJobAsync(new { simulate, args = new object[] { "--index", i } },
                 hasInputs ? [input] : null, processor);
-            if (severalOutputs)
-                site.SeedOutputs(id, new Dictionary<string, string>
-                {
-                    ["tables/part-1.csv"] = $"job,{id}\nrow,1\n",
-                    ["tables/part-2.csv"] = $"job,{id}\nrow,2\n",
-                    ["summary.json"] = $"{{\"job\":\"{id}\",\"parts\":2}}\n",
-                });
             jobs.Add(new PlannedJob(id, fail ? JobStatus.Failed : JobStatus.Completed, steps, hasInputs, severalOutputs));
         }
         return jobs;
