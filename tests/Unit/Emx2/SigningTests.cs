@@ -148,7 +148,8 @@ public class SigningTests
     [Fact]
     public async Task None_mode_sends_no_credentials()
     {
-        var (client, handler, _) = Create(c => new Emx2ClientOptions { BaseUrl = new Uri("https://emx2.test"), AuthMode = Emx2AuthMode.None, Clock = c });
+        // An hour-long timeout, as ClientFixture.Options sets: TestClock fires shorter timers at once.
+        var (client, handler, _) = Create(c => new Emx2ClientOptions { BaseUrl = new Uri("https://emx2.test"), AuthMode = Emx2AuthMode.None, Clock = c, RequestTimeout = TimeSpan.FromHours(1) });
         handler.ThenJson(200, """{"status":"ok","api_version":"2025-01","hpc_enabled":true,"database":"connected"}""");
 
         var health = await client.HealthAsync();

@@ -20,6 +20,13 @@ public sealed class PythonDaemonDouble : IDisposable
     {
         _h = h;
         JobsRoot = jobsRoot ?? h.Config.Apptainer.TmpDir;
+        // The admin's step before the switch (docs/migration.md): the jobs root is the service account's and private.
+        // Our worker refuses to stage under a root others can write or read.
+        if (!OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(JobsRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(JobsRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         _client = h.NewWorkerClient();
     }
 
