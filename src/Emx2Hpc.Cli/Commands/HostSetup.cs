@@ -5,7 +5,7 @@ using Emx2Hpc.Core.Operations;
 
 namespace Emx2Hpc.Cli.Commands;
 
-/// <summary>Turns global options into an open <see cref="HpcSession"/>, the façade every command calls; config
+/// <summary>Turns global options into an open <see cref="WorkerSession"/>, the façade every command calls; config
 /// problems become exit 2 with every error listed (file:line:column: key: message).</summary>
 internal static class HostSetup
 {
@@ -19,7 +19,7 @@ internal static class HostSetup
     public static ILogSink LogSink(ParseResult parse) =>
         new ConsoleLogSink(Console.Error, parse.GetValue(GlobalOptions.JsonLogs), new Redactor());
 
-    public static HpcSessionOptions SessionOptions(ParseResult parse) => new()
+    public static WorkerSessionOptions SessionOptions(ParseResult parse) => new()
     {
         ConfigPath = parse.GetValue(GlobalOptions.Config),
         AllowInsecureSecret = parse.GetValue(GlobalOptions.AllowInsecureSecret),
@@ -30,11 +30,11 @@ internal static class HostSetup
     };
 
     /// <summary>Opens the session, or prints why the configuration cannot be used and returns null (exit 2).</summary>
-    public static HpcSession? Open(HpcSessionOptions options)
+    public static WorkerSession? Open(WorkerSessionOptions options)
     {
         try
         {
-            return HpcSession.Open(options);
+            return WorkerSession.Open(options);
         }
         catch (ConfigException ex) when (ex.MissingFile is { } missing)
         {

@@ -12,7 +12,7 @@ namespace Emx2Hpc.Cli.Demo;
 
 /// <summary>`emx2-hpc demo`: the whole product on embedded defaults. Starts the emulator on a free loopback
 /// port, uploads a managed input artifact as an Editor, creates a job that uses it, then runs the real daemon
-/// cycle through <see cref="HpcSession"/> (as cron would, one `once` at a time) with the simulated scheduler
+/// cycle through <see cref="WorkerSession"/> (as cron would, one `once` at a time) with the simulated scheduler
 /// until the job is terminal, and prints the transition history and the output and log artifacts. A temporary
 /// work directory is removed at the end; one given with --dir is kept.</summary>
 public static class DemoScenario
@@ -67,7 +67,7 @@ public static class DemoScenario
         }, ct);
         output.WriteLine($"created job {job.Id} (PENDING)");
 
-        using var worker = HpcSession.Open(config, new HpcSessionOptions { Simulate = true, LogSink = daemonLog, Verbose = verbose, LogSource = "emx2-hpc" });
+        using var worker = WorkerSession.Open(config, new WorkerSessionOptions { Simulate = true, LogSink = daemonLog, Verbose = verbose, LogSource = "emx2-hpc" });
         JobDto current = await user.GetJobAsync(job.Id, ct);
         for (var cycle = 1; cycle <= 20 && !JobStatus.IsTerminal(current.Status); cycle++)
         {

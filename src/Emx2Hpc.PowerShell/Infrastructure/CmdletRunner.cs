@@ -33,7 +33,7 @@ internal sealed class CmdletRunner : IDisposable
         Progress = new LatestProgress(this);
     }
 
-    /// <summary>Handed to Core as <see cref="HpcSessionOptions.LogSink"/>; safe to call from any thread.</summary>
+    /// <summary>Handed to Core as <see cref="WorkerSessionOptions.LogSink"/>; safe to call from any thread.</summary>
     public ILogSink LogSink { get; }
 
     /// <summary>Handed to Core transfers; keeps only the newest report, which supersedes older ones.</summary>

@@ -5,14 +5,14 @@ using Emx2Hpc.Core.Operations;
 
 namespace Emx2Hpc.PowerShell.Infrastructure;
 
-/// <summary>What every Emx2Hpc cmdlet shares: the configuration parameters, one <see cref="HpcSession"/> per
+/// <summary>What every Emx2Hpc cmdlet shares: the configuration parameters, one <see cref="WorkerSession"/> per
 /// invocation (opened on first use, after ShouldProcess, so -WhatIf touches nothing), and the plumbing that runs a
 /// Core call and turns its result into output or an ErrorRecord. Derived cmdlets only bind parameters and name the
 /// Core operation.</summary>
 public abstract class HpcCmdlet : PSCmdlet, IDisposable
 {
     private readonly CmdletRunner _runner = new();
-    private HpcSession? _session;
+    private WorkerSession? _session;
 
     /// <summary>The configuration file. Default: $env:EMX2_HPC_CONFIG, then /etc/emx2-hpc/config.yaml. Relative paths
     /// are resolved against the current PowerShell location.</summary>
@@ -47,15 +47,15 @@ public abstract class HpcCmdlet : PSCmdlet, IDisposable
     /// <summary>Runs a Core call and writes its result as the module's output type (<paramref name="map"/>, from
     /// Output/Mapping: cmdlets never output Core or protocol objects). A failure becomes a non-terminating error for
     /// this input, so the rest of a pipeline still gets processed.</summary>
-    private protected void Emit<TCore, TOutput>(object? target, Func<HpcSession, CancellationToken, Task<TCore>> call,
-        Func<HpcSession, TCore, TOutput> map)
+    private protected void Emit<TCore, TOutput>(object? target, Func<WorkerSession, CancellationToken, Task<TCore>> call,
+        Func<WorkerSession, TCore, TOutput> map)
     {
         if (TryRun(target, call, out var result)) WriteObject(map(OpenedSession(), result));
     }
 
     /// <summary>Like <see cref="Emit{TCore, TOutput}"/> for calls returning a list: the items are written one by one.</summary>
-    private protected void EmitEach<TCore, TOutput>(object? target, Func<HpcSession, CancellationToken, Task<IReadOnlyList<TCore>>> call,
-        Func<HpcSession, TCore, TOutput> map)
+    private protected void EmitEach<TCore, TOutput>(object? target, Func<WorkerSession, CancellationToken, Task<IReadOnlyList<TCore>>> call,
+        Func<WorkerSession, TCore, TOutput> map)
     {
         if (!TryRun(target, call, out var result)) return;
         var session = OpenedSession();
@@ -63,10 +63,10 @@ public abstract class HpcCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>The open session, for mapping a result a cmdlet got from <see cref="TryRun{T}"/>.</summary>
-    private protected HpcSession Session => OpenedSession();
+    private protected WorkerSession Session => OpenedSession();
 
     /// <summary>Runs a Core call that produces no output.</summary>
-    private protected void Execute(object? target, Func<HpcSession, CancellationToken, Task> call) =>
+    private protected void Execute(object? target, Func<WorkerSession, CancellationToken, Task> call) =>
         TryRun(target, async (session, ct) =>
         {
             await call(session, ct).ConfigureAwait(false);
@@ -74,7 +74,7 @@ public abstract class HpcCmdlet : PSCmdlet, IDisposable
         }, out _);
 
     /// <summary>Runs a Core call; false (after writing a non-terminating error) when it failed.</summary>
-    private protected bool TryRun<T>(object? target, Func<HpcSession, CancellationToken, Task<T>> call, [MaybeNullWhen(false)] out T result)
+    private protected bool TryRun<T>(object? target, Func<WorkerSession, CancellationToken, Task<T>> call, [MaybeNullWhen(false)] out T result)
     {
         var session = OpenedSession();
         try
@@ -92,11 +92,11 @@ public abstract class HpcCmdlet : PSCmdlet, IDisposable
 
     // A session that cannot be opened (bad configuration, unreadable secret) makes every input fail the same way,
     // so that one is a terminating error.
-    private HpcSession OpenedSession()
+    private WorkerSession OpenedSession()
     {
         if (_session is not null) return _session;
         _runner.Redact(UserToken);
-        var options = new HpcSessionOptions
+        var options = new WorkerSessionOptions
         {
             ConfigPath = ConfigPath is null ? null : ProviderPath(ConfigPath),
             AllowInsecureSecret = AllowInsecureSecret.IsPresent,
@@ -107,7 +107,7 @@ public abstract class HpcCmdlet : PSCmdlet, IDisposable
         };
         try
         {
-            _session = HpcSession.Open(options);
+            _session = WorkerSession.Open(options);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {

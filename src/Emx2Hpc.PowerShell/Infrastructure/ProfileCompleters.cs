@@ -35,7 +35,7 @@ internal static class ConfiguredNames
     {
         try
         {
-            return HpcSession.ConfiguredProfiles(fakeBoundParameters["ConfigPath"] as string);
+            return WorkerSession.ConfiguredProfiles(fakeBoundParameters["ConfigPath"] as string);
         }
         catch (Exception)
         {

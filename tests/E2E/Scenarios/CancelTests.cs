@@ -15,7 +15,7 @@ public sealed class CancelTests(E2EEnvironment env, ITestOutputHelper output) : 
     {
         var job = await Env.CreateJobAsync("bash");
         // Claim through the worker's own claim path (Receive-HpcJob): tracked locally as CLAIMED, not submitted.
-        using (var session = HpcSession.Open(new HpcSessionOptions { ConfigPath = Env.ConfigPath }))
+        using (var session = WorkerSession.Open(new WorkerSessionOptions { ConfigPath = Env.ConfigPath }))
         {
             var claimed = await session.ClaimJobAsync(job.Id, CancellationToken.None);
             Assert.Equal(JobStatus.Claimed, claimed.Status);
@@ -28,7 +28,7 @@ public sealed class CancelTests(E2EEnvironment env, ITestOutputHelper output) : 
         Assert.Equal(JobStatus.Cancelled, Env.Job(job.Id).Status);
         Assert.Equal(["PENDING", "CLAIMED", "CANCELLED"], StatusPath(job.Id));
         Assert.Null(Env.Job(job.Id).SlurmJobId);
-        using (var session = HpcSession.Open(new HpcSessionOptions { ConfigPath = Env.ConfigPath }))
+        using (var session = WorkerSession.Open(new WorkerSessionOptions { ConfigPath = Env.ConfigPath }))
             Assert.DoesNotContain(session.GetTrackedJobs(), t => t.JobId == job.Id);
         Assert.Empty(await Slurm.SqueueIdsByNameAsync($"emx2-{job.Id}"));
         Assert.Empty(await Slurm.SacctByNameAsync($"emx2-{job.Id}"));

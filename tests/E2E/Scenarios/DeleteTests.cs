@@ -31,7 +31,7 @@ public sealed class DeleteTests(E2EEnvironment env, ITestOutputHelper output) : 
         await Daemon.OnceAsync();
 
         await AssertLeavesTheQueueAsync(slurmId, TimeSpan.FromSeconds(30));
-        using (var session = HpcSession.Open(new HpcSessionOptions { ConfigPath = Env.ConfigPath }))
+        using (var session = WorkerSession.Open(new WorkerSessionOptions { ConfigPath = Env.ConfigPath }))
             Assert.DoesNotContain(session.GetTrackedJobs(), t => t.JobId == job.Id);
         await Slurm.WaitForSacctAsync(slurmId, r => r.BaseState == "CANCELLED" && r.JobName == jobName, TimeSpan.FromSeconds(60));
     });

@@ -27,7 +27,7 @@ public sealed class TransformTests(E2EEnvironment env, ITestOutputHelper output)
         }
         // Uploaded by the Editor user the way Send-HpcArtifact does it.
         string inputId;
-        using (var session = HpcSession.Open(new HpcSessionOptions { ConfigPath = Env.ConfigPath, UserToken = Env.EditorToken }))
+        using (var session = WorkerSession.Open(new WorkerSessionOptions { ConfigPath = Env.ConfigPath, UserToken = Env.EditorToken }))
             inputId = (await session.SendArtifactAsync(new SendArtifactRequest { Path = source, Name = "e2e-transform-input" }, null, CancellationToken.None)).Id;
         Assert.Equal(ArtifactStatus.Committed, Env.Artifact(inputId).Status);
 

@@ -56,8 +56,8 @@ public sealed class OperationsWorld : IAsyncDisposable
         return world;
     }
 
-    public HpcSession Open(string? token = null) =>
-        HpcSession.Open(new HpcSessionOptions { ConfigPath = Config, Simulate = true, UserToken = token });
+    public WorkerSession Open(string? token = null) =>
+        WorkerSession.Open(new WorkerSessionOptions { ConfigPath = Config, Simulate = true, UserToken = token });
 
     public async Task<string> NewJobAsync(object? parameters = null)
     {

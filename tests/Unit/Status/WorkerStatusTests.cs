@@ -58,7 +58,7 @@ public sealed class WorkerStatusTests : IAsyncLifetime
         Directory.Delete(_root, recursive: true);
     }
 
-    private HpcSession Open() => HpcSession.Open(new HpcSessionOptions { ConfigPath = _config, Simulate = true });
+    private WorkerSession Open() => WorkerSession.Open(new WorkerSessionOptions { ConfigPath = _config, Simulate = true });
 
     private async Task RunCycleAsync()
     {

@@ -6,7 +6,7 @@ namespace Emx2Hpc.PowerShell.Output.Mapping;
 /// <summary>Protocol artifacts and download summaries → <see cref="Artifact"/> and <see cref="ArtifactDownload"/>.</summary>
 internal static class ArtifactMapping
 {
-    public static Artifact ToArtifact(HpcSession session, ArtifactDto dto) => new()
+    public static Artifact ToArtifact(WorkerSession session, ArtifactDto dto) => new()
     {
         ArtifactId = dto.Id,
         Name = dto.Name,
@@ -20,7 +20,7 @@ internal static class ArtifactMapping
         CommittedAt = session.ServerTimeToUtc(dto.CommittedAt),
     };
 
-    public static ArtifactDownload ToDownload(HpcSession session, DownloadSummary summary) => new()
+    public static ArtifactDownload ToDownload(WorkerSession session, DownloadSummary summary) => new()
     {
         ArtifactId = summary.ArtifactId,
         FullName = summary.Directory,

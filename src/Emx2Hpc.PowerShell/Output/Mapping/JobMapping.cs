@@ -7,7 +7,7 @@ namespace Emx2Hpc.PowerShell.Output.Mapping;
 /// EMX2's naive server-local timestamps to UTC.</summary>
 internal static class JobMapping
 {
-    public static Job ToJob(HpcSession session, JobDto dto) => new()
+    public static Job ToJob(WorkerSession session, JobDto dto) => new()
     {
         Id = dto.Id,
         Status = ProtocolValues.Parse<JobStatus>(dto.Status),
@@ -31,7 +31,7 @@ internal static class JobMapping
         Progress = dto.Progress,
     };
 
-    public static JobTransition ToTransition(HpcSession session, TransitionDto dto) => new()
+    public static JobTransition ToTransition(WorkerSession session, TransitionDto dto) => new()
     {
         JobId = dto.JobId,
         FromStatus = ProtocolValues.ParseOptional<JobStatus>(dto.FromStatus),

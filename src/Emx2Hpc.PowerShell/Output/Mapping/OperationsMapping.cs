@@ -9,7 +9,7 @@ namespace Emx2Hpc.PowerShell.Output.Mapping;
 /// (Import-HpcPythonState), without the state rows the import writes.</summary>
 internal static class OperationsMapping
 {
-    public static WorkerStatus ToWorkerStatus(HpcSession session, CoreWorkerStatus status) => new()
+    public static WorkerStatus ToWorkerStatus(WorkerSession session, CoreWorkerStatus status) => new()
     {
         WorkerId = status.WorkerId,
         Version = status.Version,
@@ -35,7 +35,7 @@ internal static class OperationsMapping
         StateDbSize = status.StateDbBytes,
     };
 
-    public static PythonImportPlan ToImportPlan(HpcSession session, CoreImportPlan plan) => new()
+    public static PythonImportPlan ToImportPlan(WorkerSession session, CoreImportPlan plan) => new()
     {
         Source = plan.Source,
         Destination = plan.Destination,

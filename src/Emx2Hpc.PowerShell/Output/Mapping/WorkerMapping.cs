@@ -12,7 +12,7 @@ namespace Emx2Hpc.PowerShell.Output.Mapping;
 /// <see cref="CheckResult"/>.</summary>
 internal static class WorkerMapping
 {
-    public static WorkerRegistration ToRegistration(HpcSession session, WorkerRegistrationDto dto) => new()
+    public static WorkerRegistration ToRegistration(WorkerSession session, WorkerRegistrationDto dto) => new()
     {
         WorkerId = dto.WorkerId,
         HostName = dto.Hostname,
@@ -20,7 +20,7 @@ internal static class WorkerMapping
         LastHeartbeatAt = session.ServerTimeToUtc(dto.LastHeartbeatAt),
     };
 
-    public static TrackedJob ToTrackedJob(HpcSession session, CoreTrackedJob row) => new()
+    public static TrackedJob ToTrackedJob(WorkerSession session, CoreTrackedJob row) => new()
     {
         JobId = row.JobId,
         Processor = row.Processor,
@@ -38,7 +38,7 @@ internal static class WorkerMapping
         UpdatedAt = ProtocolValues.Utc(row.UpdatedUtc),
     };
 
-    public static CycleReport ToCycleReport(HpcSession session, CoreCycleReport report) => new()
+    public static CycleReport ToCycleReport(WorkerSession session, CoreCycleReport report) => new()
     {
         Skipped = report.Skipped,
         SkipReason = report.SkipReason,
@@ -57,7 +57,7 @@ internal static class WorkerMapping
         Planned = [.. report.Planned.Select(p => p.ToString())],
     };
 
-    public static CheckResult ToCheckResult(HpcSession session, CoreCheckResult result) => new()
+    public static CheckResult ToCheckResult(WorkerSession session, CoreCheckResult result) => new()
     {
         Name = result.Name,
         Status = result.Status switch

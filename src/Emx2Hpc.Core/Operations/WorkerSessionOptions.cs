@@ -3,7 +3,7 @@ using Emx2Hpc.Core.Diagnostics;
 namespace Emx2Hpc.Core.Operations;
 
 /// <summary>How a host (cmdlet, CLI command, script) opens a session.</summary>
-public sealed record HpcSessionOptions
+public sealed record WorkerSessionOptions
 {
     /// <summary>Config file; null means $EMX2_HPC_CONFIG, then /etc/emx2-hpc/config.yaml.</summary>
     public string? ConfigPath { get; init; }

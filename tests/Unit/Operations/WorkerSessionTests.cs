@@ -13,7 +13,7 @@ namespace Emx2Hpc.Tests.Unit.Operations;
 
 /// <summary>The facade every cmdlet calls, exercised against the emulator through a real config file — the
 /// PowerShell layer itself cannot run here, so this is where its behaviour is proven.</summary>
-public sealed class HpcSessionTests : IAsyncLifetime
+public sealed class WorkerSessionTests : IAsyncLifetime
 {
     private const string WorkerId = "session-worker";
     private const string Secret = "session-worker-secret-0123456789abcdefghijkl";
@@ -59,8 +59,8 @@ public sealed class HpcSessionTests : IAsyncLifetime
         Directory.Delete(_root, recursive: true);
     }
 
-    private HpcSession Open(string? token = null) =>
-        HpcSession.Open(new HpcSessionOptions { ConfigPath = _config, Simulate = true, UserToken = token });
+    private WorkerSession Open(string? token = null) =>
+        WorkerSession.Open(new WorkerSessionOptions { ConfigPath = _config, Simulate = true, UserToken = token });
 
     [Fact]
     public async Task New_get_claim_and_submit_form_the_documented_pipeline()

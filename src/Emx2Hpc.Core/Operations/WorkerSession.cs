@@ -13,9 +13,9 @@ namespace Emx2Hpc.Core.Operations;
 /// <summary>The one object both hosts talk to: every cmdlet and every `emx2-hpc` command binds its parameters and
 /// calls exactly one method here. Worker-side pieces (state database, scheduler, cycle lock) are opened only when an
 /// operation needs them, so read-only calls like Get-HpcJob never touch local state.</summary>
-public sealed class HpcSession : IDisposable
+public sealed class WorkerSession : IDisposable
 {
-    private readonly HpcSessionOptions _options;
+    private readonly WorkerSessionOptions _options;
     private readonly HpcLog _log;
     private readonly Lazy<Emx2Client> _client;
     private readonly Lazy<Emx2Client> _workerClient;
@@ -23,7 +23,7 @@ public sealed class HpcSession : IDisposable
 
     public HpcConfig Config { get; }
 
-    private HpcSession(HpcConfig config, HpcSessionOptions options, HpcLog log, PhaseTimeline timeline)
+    private WorkerSession(HpcConfig config, WorkerSessionOptions options, HpcLog log, PhaseTimeline timeline)
     {
         Config = config;
         _options = options;
@@ -37,7 +37,7 @@ public sealed class HpcSession : IDisposable
     public HpcLog Log => _log;
 
     /// <summary>Loads the configuration (throws <see cref="ConfigException"/> listing every problem).</summary>
-    public static HpcSession Open(HpcSessionOptions options)
+    public static WorkerSession Open(WorkerSessionOptions options)
     {
         var timeline = options.Timeline ?? new PhaseTimeline();
         var path = ConfigLocator.Resolve(options.ConfigPath);
@@ -46,15 +46,15 @@ public sealed class HpcSession : IDisposable
         return Create(config, options, timeline);
     }
 
-    /// <summary>A session over a configuration built in code (the demo); <see cref="HpcSessionOptions.ConfigPath"/>
+    /// <summary>A session over a configuration built in code (the demo); <see cref="WorkerSessionOptions.ConfigPath"/>
     /// is not read.</summary>
-    public static HpcSession Open(HpcConfig config, HpcSessionOptions options)
+    public static WorkerSession Open(HpcConfig config, WorkerSessionOptions options)
     {
         HpcConfigValidator.ThrowIfInvalid(config);
         return Create(config, options, options.Timeline ?? new PhaseTimeline());
     }
 
-    private static HpcSession Create(HpcConfig config, HpcSessionOptions options, PhaseTimeline timeline)
+    private static WorkerSession Create(HpcConfig config, WorkerSessionOptions options, PhaseTimeline timeline)
     {
         var redactor = new Redactor();
         redactor.Add(config.Emx2.Secret?.Value);
@@ -62,7 +62,7 @@ public sealed class HpcSession : IDisposable
         var sink = options.LogSink is null ? null : new RedactingSink(options.LogSink, redactor);
         var log = sink is null ? HpcLog.Null : new HpcLog(sink, options.LogSource, options.Verbose ? Diagnostics.LogLevel.Debug : Diagnostics.LogLevel.Information);
         foreach (var deprecation in config.Deprecations) log.Warn(deprecation.ToString());
-        return new HpcSession(config, options, log, timeline);
+        return new WorkerSession(config, options, log, timeline);
     }
 
     /// <summary>The (processor, profile) pairs a configuration declares, for argument completion: read without
