@@ -207,7 +207,7 @@ BeforeAll {
     if (-not $env:EMX2_BASE_URL) {
         . (Join-Path $PSScriptRoot 'Emx2Hpc.TestSupport.ps1')
         $script:savedEnvironment = @{}
-        foreach ($name in 'EMX2_BASE_URL', 'EMX2_WORKER_ID', 'EMX2_WORKER_SECRET_FILE', 'EMX2_HPC_STATE_DB', 'EMX2_HPC_JOBS_DIR', 'EMX2_HPC_DATA_DIR') {
+        foreach ($name in 'EMX2_BASE_URL', 'EMX2_WORKER_ID', 'EMX2_WORKER_SECRET_FILE', 'EMX2_HPC_STATE_DB', 'EMX2_HPC_INSTANCE_REGISTRY', 'EMX2_HPC_JOBS_DIR', 'EMX2_HPC_DATA_DIR') {
             $savedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name)
         }
         $script:local = Start-E2ELocalEnvironment -Directory (Join-Path ([IO.Path]::GetTempPath()) "emx2hpc-e2e-pester-$([guid]::NewGuid().ToString('N'))")

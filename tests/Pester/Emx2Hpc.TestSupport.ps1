@@ -104,6 +104,7 @@ emx2:
 worker:
   poll_interval_seconds: 1
   state_db: $(Join-Path $Directory "$WorkerId-state.db")
+  instance_registry: $(Join-Path $Directory "$WorkerId-instances")
 profiles:
   "demo:v1/default":
     host_entrypoint: /bin/true
@@ -145,6 +146,8 @@ function Start-E2ELocalEnvironment {
     $env:EMX2_WORKER_ID = $workerId
     $env:EMX2_WORKER_SECRET_FILE = $secret
     $env:EMX2_HPC_STATE_DB = Join-Path $Directory 'state/state.db'
+    # Per run: test emulators reuse ports, so a host-wide binding from an earlier run could claim this worker id.
+    $env:EMX2_HPC_INSTANCE_REGISTRY = Join-Path $Directory 'state/instances'
     $env:EMX2_HPC_JOBS_DIR = Join-Path $Directory 'jobs'
     $env:EMX2_HPC_DATA_DIR = Join-Path $Directory 'data'
     @{ Emulator = $emulator; BaseUrl = $emulator.Url; Token = $token; Config = $config }

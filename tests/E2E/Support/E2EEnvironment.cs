@@ -199,6 +199,7 @@ public sealed class E2EEnvironment : IAsyncLifetime
               max_concurrent_jobs: 16
               heartbeat_interval_seconds: 30
               state_db: {stateDb}
+              instance_registry: {Path.Combine(Path.GetDirectoryName(stateDb)!, "instances")}
             slurm:
               default_partition: {Partition}
             profiles:

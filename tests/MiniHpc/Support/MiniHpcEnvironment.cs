@@ -149,6 +149,7 @@ public sealed class MiniHpcEnvironment : IAsyncLifetime
               heartbeat_interval_seconds: 30
               queue_report_interval_seconds: 0
               state_db: {Path.Combine(WorkerHome, "state", "state.db")}
+              instance_registry: {Path.Combine(WorkerHome, "state", "instances")}
             slurm:
               default_partition: {Partition}
             profiles:

@@ -55,6 +55,7 @@ public sealed class CliTests : IAsyncLifetime
             {workerSection ?? "  poll_interval_seconds: 1"}
               max_concurrent_jobs: 2
               state_db: {Path.Combine(_dir, "state", "state.db")}
+              instance_registry: {Path.Combine(_dir, "state", "instances")}
             profiles:
               embed:
                 processor: "text-embedding:v3"

@@ -60,6 +60,7 @@ public sealed class CliTests
               worker_secret_file: {secret}
             worker:
               state_db: {root.Combine("state/state.db")}
+              instance_registry: {root.Combine("state/instances")}
               poll_interval_seconds: 1
             apptainer:
               tmp_dir: {root.Combine("jobs")}

@@ -39,6 +39,7 @@ public sealed class OperationsWorld : IAsyncDisposable
               worker_secret_file: secret
             worker:
               state_db: state/state.db
+              instance_registry: state/instances
             profiles:
               "embed/gpu":
                 host_entrypoint: /bin/sh

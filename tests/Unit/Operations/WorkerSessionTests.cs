@@ -40,6 +40,7 @@ public sealed class WorkerSessionTests : IAsyncLifetime
               worker_secret_file: secret
             worker:
               state_db: state/state.db
+              instance_registry: state/instances
             profiles:
               "embed/gpu":
                 host_entrypoint: /bin/sh

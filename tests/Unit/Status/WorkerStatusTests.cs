@@ -43,6 +43,7 @@ public sealed class WorkerStatusTests : IAsyncLifetime
               worker_secret_file: secret
             worker:
               state_db: state/state.db
+              instance_registry: state/instances
               poll_interval_seconds: {pollInterval}
             apptainer:
               tmp_dir: jobs

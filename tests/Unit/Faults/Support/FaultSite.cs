@@ -84,6 +84,7 @@ internal sealed class FaultSite : IAsyncDisposable
             .Append("  poll_interval_seconds: 1\n")
             .Append("  max_concurrent_jobs: ").Append(maxConcurrentJobs.ToString(CultureInfo.InvariantCulture)).Append('\n')
             .Append("  state_db: \"").Append(StateDb).Append("\"\n")
+            .Append("  instance_registry: \"").Append(Path.Combine(StateDir, "instances")).Append("\"\n")
             .Append("profiles:\n")
             .Append("  \"").Append(processor).Append(':').Append(Profile).Append("\":\n")
             .Append(profileYaml.TrimEnd()).Append('\n')
