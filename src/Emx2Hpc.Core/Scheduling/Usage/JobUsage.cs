@@ -92,7 +92,7 @@ public sealed record JobUsage
             ["cpu_core_seconds_used"] = R(CpuCoreSecondsUsed),
             ["memory_gb_seconds"] = R(MemoryGbSeconds),
             ["gpu_seconds"] = R(GpuSeconds),
-            ["node_hours"] = R(NodeHours),
+            ["node_hours"] = NodeHours, // hours: three decimals would round short jobs away
             ["alloc_cpus"] = AllocCpus,
             ["alloc_memory_bytes"] = AllocMemoryBytes,
             ["alloc_gpus"] = AllocGpus,
