@@ -45,8 +45,8 @@ public sealed class AuditTrail(string workerId, bool enabled, TimeProvider clock
         foreach (var (counter, amount) in new[]
                  {
                      (PersistedCounters.UsageWallSeconds, usage.WallSeconds), (PersistedCounters.UsageCpuAllocated, usage.CpuCoreSecondsAllocated),
-                     (PersistedCounters.UsageCpuUsed, usage.CpuCoreSecondsUsed), (PersistedCounters.UsageMemory, usage.MemoryGbSeconds),
-                     (PersistedCounters.UsageGpu, usage.GpuSeconds), (PersistedCounters.UsageNodeHours, usage.NodeHours),
+                     (PersistedCounters.UsageCpuUsed, usage.CpuCoreSecondsUsed), (PersistedCounters.UsageMemory, usage.MemoryGbSeconds * (1L << 30)),
+                     (PersistedCounters.UsageGpu, usage.GpuSeconds), (PersistedCounters.UsageNodeSeconds, usage.NodeHours * 3600),
                  })
             tx.AddCounter(counter.Name, [("profile", profile)], amount);
         Record(tx, AuditEvents.Usage, job, new Dictionary<string, object?> { ["usage"] = usage.ToJson() });

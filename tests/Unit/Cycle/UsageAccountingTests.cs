@@ -51,8 +51,8 @@ public sealed class UsageAccountingTests(ITestOutputHelper output)
         Assert.Equal(90.0, counters[PersistedCounters.UsageWallSeconds.Name]);
         Assert.Equal(180.0, counters[PersistedCounters.UsageCpuAllocated.Name]);
         Assert.Equal(135.0, counters[PersistedCounters.UsageCpuUsed.Name]);
-        Assert.Equal(360.0, counters[PersistedCounters.UsageMemory.Name]);
+        Assert.Equal(360.0 * (1L << 30), counters[PersistedCounters.UsageMemory.Name]);
         Assert.Equal(180.0, counters[PersistedCounters.UsageGpu.Name]);
-        Assert.Equal(90.0 / 3600, counters[PersistedCounters.UsageNodeHours.Name], 9);
+        Assert.Equal(90.0, counters[PersistedCounters.UsageNodeSeconds.Name], 9);
     }
 }
