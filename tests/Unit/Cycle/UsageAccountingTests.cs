@@ -55,4 +55,32 @@ public sealed class UsageAccountingTests(ITestOutputHelper output)
         Assert.Equal(180.0, counters[PersistedCounters.UsageGpu.Name]);
         Assert.Equal(90.0, counters[PersistedCounters.UsageNodeSeconds.Name], 9);
     }
+
+    [Fact]
+    public async Task Usage_recorded_before_a_crash_reaches_the_log_artifact_and_is_counted_once()
+    {
+        await using var h = await CycleHarness.StartAsync(output);
+        var id = await h.CreateJobAsync(parameters: new { simulate = new { steps = 1 } });
+        // The pass that sees the job finished records its usage, then the process dies creating the log artifact.
+        h.Http.CrashAt(r => r.Method == HttpMethod.Post && r.RequestUri!.AbsolutePath.EndsWith("/api/hpc/artifacts", StringComparison.Ordinal),
+            CrashPoint.BeforeSend);
+        for (var i = 0; i < 6 && !h.Http.Dead; i++)
+        {
+            await h.RunCycleAsync();
+            h.Clock.Advance(TimeSpan.FromSeconds(30));
+        }
+        Assert.True(h.Http.Dead);
+        Assert.Equal(Emx2Hpc.Core.State.LocalPhase.Finishing, h.Store.GetJob(id)!.Phase);
+        Assert.NotNull(h.Store.GetUsage(id));
+
+        h.Restart();
+        var job = await h.RunUntilFinishedAsync(id);
+
+        var usage = JobUsage.FromJson(System.Text.Encoding.UTF8.GetString(h.Server.GetFileContent(job.LogArtifactId!, "usage.json")!));
+        Assert.True(usage.WallSeconds > 0);
+        Assert.Contains($"usage: wall_s={usage.WallSeconds} ", h.Transitions(id)[^1].Detail);
+        var wall = h.Store.Counters().Single(c => c.Name == PersistedCounters.UsageWallSeconds.Name);
+        Assert.Equal(usage.WallSeconds, wall.Value);
+        Assert.Null(h.Store.GetUsage(id)); // forgotten with the job once EMX2 acknowledged the final report
+    }
 }
