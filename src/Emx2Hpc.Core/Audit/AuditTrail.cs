@@ -37,6 +37,21 @@ public sealed class AuditTrail(string workerId, bool enabled, TimeProvider clock
         tx.AppendAudit(clock.GetUtcNow(), eventName, job?.JobId, body.ToJsonString());
     }
 
+    /// <summary>The usage accounting of a finished job: one "usage" event and the usage counters, in the transaction
+    /// that stores the figures (so they are counted exactly once).</summary>
+    public void RecordUsage(StateTransaction tx, TrackedJob job, Scheduling.Usage.JobUsage usage)
+    {
+        var profile = job.Profile ?? "default";
+        foreach (var (counter, amount) in new[]
+                 {
+                     (PersistedCounters.UsageWallSeconds, usage.WallSeconds), (PersistedCounters.UsageCpuAllocated, usage.CpuCoreSecondsAllocated),
+                     (PersistedCounters.UsageCpuUsed, usage.CpuCoreSecondsUsed), (PersistedCounters.UsageMemory, usage.MemoryGbSeconds * (1L << 30)),
+                     (PersistedCounters.UsageGpu, usage.GpuSeconds), (PersistedCounters.UsageNodeSeconds, usage.NodeHours * 3600),
+                 })
+            tx.AddCounter(counter.Name, [("profile", profile)], amount);
+        Record(tx, AuditEvents.Usage, job, new Dictionary<string, object?> { ["usage"] = usage.ToJson() });
+    }
+
     /// <summary>The EMX2 user who created the job, from the job as claimed (absent for older servers).</summary>
     private static string? SubmitUser(TrackedJob job)
     {
@@ -65,6 +80,7 @@ public static class AuditEvents
     public const string ArtifactUploaded = "artifact_uploaded";
     public const string ArtifactCommitted = "artifact_committed";
     public const string Reported = "reported";
+    public const string Usage = "usage";
     public const string InputRefused = "input_refused";
     public const string StateQuarantined = "state_db_quarantined";
 }

@@ -2,6 +2,7 @@ using Emx2Hpc.Core.Configuration;
 using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Scheduling;
+using Emx2Hpc.Core.Scheduling.Usage;
 using Emx2Hpc.Core.Staging;
 using Emx2Hpc.Core.State;
 
@@ -21,13 +22,19 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher)
 
     /// <summary>Records the terminal outcome; the files are collected by <see cref="FinishAsync"/>.</summary>
     /// <param name="auditEvent">The side effect that decided it (input refused, timed out), recorded with the outcome.</param>
+    /// <param name="usage">The scheduler's accounting of the finished job, stored (and counted, and audited) with the outcome.</param>
     public void Decide(TrackedJob job, string status, string detail, bool collectOutputs,
-        string? auditEvent = null, IReadOnlyDictionary<string, object?>? auditData = null)
+        string? auditEvent = null, IReadOnlyDictionary<string, object?>? auditData = null, JobUsage? usage = null)
     {
         var decided = job with { Phase = LocalPhase.Finishing, TerminalStatus = status, TerminalDetail = detail, CollectOutputs = collectOutputs };
         ctx.Store.InTransaction(tx =>
         {
             tx.Upsert(decided);
+            if (usage is not null)
+            {
+                tx.SaveUsage(job.JobId, usage);
+                ctx.Audit.RecordUsage(tx, decided, usage);
+            }
             if (auditEvent is not null)
                 ctx.Audit.Record(tx, auditEvent, decided, new Dictionary<string, object?>(auditData ?? new Dictionary<string, object?>()) { ["detail"] = detail });
         });
@@ -104,9 +111,15 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher)
                 detail = $"{detail}; output refused: {string.Join("; ", collected.Refused.Take(5))}" +
                          (collected.Refused.Count > 5 ? $" (and {collected.Refused.Count - 5} more)" : "");
             }
+            // usage.json is written by the worker beside (not inside) the job-writable output directory, so it travels
+            // with uploaded logs only: posix residence registers files of the output directory, where it is not.
+            var logResidence = profile?.LogResidence ?? Residence.Managed;
+            using var usageFile = logResidence == Residence.Managed && ctx.Store.GetUsage(job.JobId) is { } usage
+                ? await UsageFile.WriteAsync(dirs, usage, ct) : null;
+            var logs = usageFile is null ? collected.Logs : [.. collected.Logs, usageFile.File];
             try
             {
-                logId = await publisher.PublishAsync(job, ArtifactRole.Log, collected.Logs, profile?.LogResidence ?? Residence.Managed, dirs, ct);
+                logId = await publisher.PublishAsync(job, ArtifactRole.Log, logs, logResidence, dirs, ct);
             }
             catch (Emx2ApiException ex) when (!IsTransient(ex))
             {

@@ -84,7 +84,8 @@ internal sealed class JobMonitor(CycleContext ctx, ProgressRelay progress, JobFi
                     SchedulerState.Cancelled => JobStatus.Cancelled,
                     _ => JobStatus.Failed,
                 };
-                finisher.Decide(job, status, info.Detail, collectOutputs: true);
+                var detail = info.Usage is null ? info.Detail : $"{info.Detail}; {info.Usage.Compact()}";
+                finisher.Decide(job, status, detail, collectOutputs: true, usage: info.Usage);
                 break;
         }
     }

@@ -17,14 +17,16 @@ public static class PersistedCounters
     public static readonly PersistedCounter UsageWallSeconds = new("emx2hpc_usage_wall_seconds_total", "Wall-clock seconds of finished scheduler jobs (sacct Elapsed).", ["profile"]);
     public static readonly PersistedCounter UsageCpuAllocated = new("emx2hpc_usage_cpu_core_seconds_allocated_total", "CPU core-seconds allocated to finished jobs.", ["profile"]);
     public static readonly PersistedCounter UsageCpuUsed = new("emx2hpc_usage_cpu_core_seconds_used_total", "CPU core-seconds used by finished jobs (sacct TotalCPU).", ["profile"]);
-    public static readonly PersistedCounter UsageMemory = new("emx2hpc_usage_memory_gb_seconds_total", "Memory GB-seconds allocated to finished jobs.", ["profile"]);
+    // Base units, as Prometheus' conventions (and promtool's lint) require: byte-seconds and node-seconds here, the
+    // GB-seconds and node-hours of the transition detail and usage.json are the same figures scaled.
+    public static readonly PersistedCounter UsageMemory = new("emx2hpc_usage_memory_byte_seconds_total", "Memory byte-seconds allocated to finished jobs (GB-seconds × 2^30).", ["profile"]);
     public static readonly PersistedCounter UsageGpu = new("emx2hpc_usage_gpu_seconds_total", "GPU-seconds allocated to finished jobs.", ["profile"]);
-    public static readonly PersistedCounter UsageNodeHours = new("emx2hpc_usage_node_hours_total", "Node-hours allocated to finished jobs.", ["profile"]);
+    public static readonly PersistedCounter UsageNodeSeconds = new("emx2hpc_usage_node_seconds_total", "Node-seconds allocated to finished jobs (node-hours × 3600).", ["profile"]);
 
     public static readonly IReadOnlyList<PersistedCounter> All =
     [
         JobsClaimed, JobsSubmitted, JobsFinished, InputsRefused, BytesUploaded, BytesDownloaded,
-        UsageWallSeconds, UsageCpuAllocated, UsageCpuUsed, UsageMemory, UsageGpu, UsageNodeHours,
+        UsageWallSeconds, UsageCpuAllocated, UsageCpuUsed, UsageMemory, UsageGpu, UsageNodeSeconds,
     ];
 
     public static readonly IReadOnlyDictionary<string, PersistedCounter> ByName = All.ToDictionary(c => c.Name, StringComparer.Ordinal);

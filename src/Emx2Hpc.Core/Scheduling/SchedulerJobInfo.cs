@@ -35,6 +35,9 @@ public sealed record SchedulerJobInfo
     public string? CancelledBy { get; init; }
     /// <summary>Machine-readable reason for a failure: TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, NON_ZERO_EXIT …</summary>
     public string? FailureCode { get; init; }
+    /// <summary>What a finished job consumed, from the scheduler's accounting; null while it runs or when the scheduler
+    /// keeps no accounting. Not part of <see cref="Detail"/>: the monitor adds it to the terminal transition only.</summary>
+    public Usage.JobUsage? Usage { get; init; }
 
     /// <summary>"slurm_state=…; exit_code=…; reason=…; node=…; elapsed=…" (the reference daemon's format).</summary>
     public string Detail

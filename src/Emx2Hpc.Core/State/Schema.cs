@@ -70,6 +70,12 @@ internal static class Schema
             time_utc TEXT NOT NULL, event TEXT NOT NULL,
             job_id TEXT, data_json TEXT NOT NULL);
         """,
+        // v4: usage accounting of finished jobs, stored when first read from the scheduler (in the transaction that
+        // decides the outcome) so the log artifact's usage.json survives a kill -9 before the upload.
+        """
+        CREATE TABLE job_usage (
+            job_id TEXT PRIMARY KEY, usage_json TEXT NOT NULL, recorded_utc TEXT NOT NULL);
+        """,
     ];
 
     public static int Current => Migrations.Count;

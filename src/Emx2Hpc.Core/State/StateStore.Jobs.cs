@@ -48,6 +48,7 @@ public sealed partial class StateStore
         Execute(Cmd("DELETE FROM tracked_jobs WHERE job_id=$id", ("$id", jobId)), tx);
         Execute(Cmd("DELETE FROM artifact_uploads WHERE job_id=$id", ("$id", jobId)), tx);
         Execute(Cmd("DELETE FROM uploaded_files WHERE job_id=$id", ("$id", jobId)), tx);
+        Execute(Cmd("DELETE FROM job_usage WHERE job_id=$id", ("$id", jobId)), tx);
     }
 
     /// <summary>Remembers how a job ended after its row is gone, so a late duplicate observation (a second

@@ -15,6 +15,9 @@ public static class StateTransactionOperations
     public static void MarkFileUploaded(this StateTransaction tx, string jobId, ArtifactRole role, string path, string sha256) =>
         tx.Store.MarkFileUploaded(jobId, role, path, sha256, tx.Tx);
 
+    public static void SaveUsage(this StateTransaction tx, string jobId, Scheduling.Usage.JobUsage usage) =>
+        tx.Store.SaveUsage(jobId, usage, tx.Tx);
+
     public static long AppendAudit(this StateTransaction tx, DateTimeOffset time, string eventName, string? jobId, string dataJson) =>
         tx.Store.AppendAudit(time, eventName, jobId, dataJson, tx.Tx);
 }

@@ -32,7 +32,8 @@ public sealed class HappyPathTests(E2EEnvironment env, ITestOutputHelper output)
         Assert.NotNull(job.LogArtifactId);
         var logArtifact = Env.Artifact(job.LogArtifactId!);
         Assert.Equal(ArtifactStatus.Committed, logArtifact.Status);
-        Assert.Equal([$"slurm-{slurmId}.err", $"slurm-{slurmId}.out"], FilesOf(logArtifact.Id).Keys.Order(StringComparer.Ordinal));
+        // ... plus the worker's usage.json (usage accounting from sacct, see UsageTests).
+        Assert.Equal([$"slurm-{slurmId}.err", $"slurm-{slurmId}.out", "usage.json"], FilesOf(logArtifact.Id).Keys.Order(StringComparer.Ordinal));
         var stdout = await Env.DownloadAsync(logArtifact.Id, $"slurm-{slurmId}.out");
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(Env.JobDir(job.Id), "output", $"slurm-{slurmId}.out")), stdout);
         Assert.Contains($"e2e_job: stdout line for job {job.Id}", Encoding.UTF8.GetString(stdout));

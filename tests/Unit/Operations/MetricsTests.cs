@@ -28,6 +28,9 @@ public sealed class MetricsTests
         Assert.Equal(1, Value(text, "emx2hpc_jobs_claimed_total{profile=\"gpu\"}"));
         Assert.Equal(1, Value(text, "emx2hpc_jobs_submitted_total{profile=\"gpu\"}"));
         Assert.Equal(1, Value(text, "emx2hpc_jobs_finished_total{profile=\"gpu\",status=\"COMPLETED\"}"));
+        // Usage of the finished job (simulated accounting, 2 CPUs): allocated core-seconds are twice the wall seconds.
+        Assert.Equal(2 * Value(text, "emx2hpc_usage_wall_seconds_total{profile=\"gpu\"}"), Value(text, "emx2hpc_usage_cpu_core_seconds_allocated_total{profile=\"gpu\"}"));
+        Assert.Contains("emx2hpc_usage_node_seconds_total{profile=\"gpu\"}", text);
         Assert.Equal(0, Value(text, "emx2hpc_outbox_depth"));
         Assert.Equal(0, Value(text, "emx2hpc_tracked_jobs{phase=\"running\"}"));
         Assert.True(Value(text, "emx2hpc_last_success_timestamp_seconds") > DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds());

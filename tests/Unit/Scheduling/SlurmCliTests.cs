@@ -10,6 +10,8 @@ public sealed class SlurmCliTests : IDisposable
     private static readonly SlurmCliOptions Options = new() { User = "hpcsvc", CommandTimeout = TimeSpan.FromSeconds(12) };
     private static readonly string[] SqueueArgs = ["-h", "-u", "hpcsvc", "-o", "%i|%T|%r|%N|%M|%k|%j"];
     private static readonly string[] SacctPrefix = ["-X", "-P", "-n", "-o", "JobID,State,ExitCode,Reason,NodeList,Elapsed,Comment,JobName"];
+    /// <summary>The monitor's query: no -X (step rows carry MaxRSS), usage columns before the name.</summary>
+    private static readonly string[] SacctUsagePrefix = ["-P", "-n", "-o", "JobID,State,ExitCode,Reason,NodeList,Elapsed,Comment,TotalCPU,AllocTRES,MaxRSS,JobName"];
 
     private readonly TempDirectory _temp = new();
     private readonly FakeProcessRunner _runner = new();
@@ -92,21 +94,28 @@ public sealed class SlurmCliTests : IDisposable
     [Fact]
     public async Task Query_runs_one_squeue_and_one_sacct_for_many_ids()
     {
-        _runner.On("squeue", 0, F("squeue-mixed.txt")).On("sacct", 0, F("sacct-final.txt"));
+        _runner.On("squeue", 0, F("squeue-mixed.txt")).On("sacct", 0, F("sacct-usage-final.txt"));
 
-        var result = await Cli().QueryAsync(["7", "8", "10", "5", "6", "99999", "7"], CancellationToken.None);
+        var result = await Cli().QueryAsync(["7", "8", "10", "130", "131", "99999", "7"], CancellationToken.None);
 
         Assert.Equal(2, _runner.Commands.Count);
         Assert.Equal(SqueueArgs, Assert.Single(_runner.CommandsFor("squeue")).Arguments);
-        Assert.Equal([.. SacctPrefix, "-j", "5,6,99999"], Assert.Single(_runner.CommandsFor("sacct")).Arguments);
+        Assert.Equal([.. SacctUsagePrefix, "-j", "130,131,99999"], Assert.Single(_runner.CommandsFor("sacct")).Arguments);
 
-        Assert.Equal(["10", "5", "6", "7", "8"], result.Keys.Order());
+        Assert.Equal(["10", "130", "131", "7", "8"], result.Keys.Order());
         Assert.Equal((SchedulerState.Running, "vm"), (result["7"].State, result["7"].Node));
         Assert.Equal((SchedulerState.Queued, "JobHeldUser"), (result["8"].State, result["8"].Reason));
         Assert.Equal(SchedulerState.Queued, result["10"].State);
-        Assert.Equal((SchedulerState.Completed, "0:0"), (result["5"].State, result["5"].ExitCode));
-        Assert.Equal((SchedulerState.Failed, "NON_ZERO_EXIT"), (result["6"].State, result["6"].FailureCode));
-        Assert.Equal("aaaaaaaa-0000-4000-8000-00000000000a", result["5"].Emx2JobId);
+        Assert.Null(result["7"].Usage);
+        Assert.Equal((SchedulerState.Completed, "0:0"), (result["130"].State, result["130"].ExitCode));
+        Assert.Equal((SchedulerState.Failed, "NON_ZERO_EXIT"), (result["131"].State, result["131"].FailureCode));
+        Assert.Equal("aaaaaaaa-0000-4000-8000-0000000000a1", result["130"].Emx2JobId);
+        // The usage of the same call: 5 s on 2 CPUs, 2.284 CPU-seconds used (the .batch step row is folded in).
+        var usage = result["130"].Usage!;
+        Assert.Equal((5.0, 2L, 10.0, 2.284, 1L), (usage.WallSeconds, usage.AllocCpus, usage.CpuCoreSecondsAllocated, usage.CpuCoreSecondsUsed, usage.AllocNodes));
+        Assert.Equal((0.0, 0.0, "vm"), (usage.GpuSeconds, usage.MemoryGbSeconds, usage.NodeList));
+        Assert.Equal(5.0 / 3600, usage.NodeHours, 9);
+        Assert.Equal((1.0, 0.004, "3:0"), (result["131"].Usage!.CpuCoreSecondsAllocated, result["131"].Usage!.CpuCoreSecondsUsed, result["131"].Usage!.ExitCode));
     }
 
     [Fact]
@@ -187,9 +196,9 @@ public sealed class SlurmCliTests : IDisposable
     public async Task A_finished_job_still_in_squeue_takes_its_verdict_from_sacct_with_squeue_as_fallback()
     {
         _runner.On("squeue", 0, F("squeue-all-states-cancelled.txt"))
-            .On("sacct", 0, "14|CANCELLED by 1000|0:0|BeginTime|None assigned|00:00:00|x|y\n");
+            .On("sacct", 0, "14|CANCELLED by 1000|0:0|BeginTime|None assigned|00:00:00|x|00:00:00|billing=1,cpu=1,node=1||y\n");
         var result = await Cli().QueryAsync(["14", "15"], CancellationToken.None);
-        Assert.Equal([.. SacctPrefix, "-j", "14,15"], Assert.Single(_runner.CommandsFor("sacct")).Arguments);
+        Assert.Equal([.. SacctUsagePrefix, "-j", "14,15"], Assert.Single(_runner.CommandsFor("sacct")).Arguments);
         Assert.Equal(("CANCELLED by 1000", "1000"), (result["14"].RawState, result["14"].CancelledBy));
         Assert.Equal(("CANCELLED", SchedulerState.Cancelled), (result["15"].RawState, result["15"].State));
     }

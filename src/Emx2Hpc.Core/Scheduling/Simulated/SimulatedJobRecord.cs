@@ -20,6 +20,8 @@ internal sealed record SimulatedJobRecord
     public required string Work { get; init; }
     public IReadOnlyList<string> Args { get; init; } = [];
     public IReadOnlyList<string> EnvironmentNames { get; init; } = [];
+    /// <summary>The allocation the job asked for, as sacct's AllocTRES would print it (see SimulatedUsage).</summary>
+    public string? AllocTres { get; init; }
     public required DateTimeOffset SubmittedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }

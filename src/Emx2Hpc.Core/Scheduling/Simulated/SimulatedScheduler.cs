@@ -63,6 +63,7 @@ public sealed class SimulatedScheduler : IScheduler
             Work = spec.Directories.Work,
             Args = spec.Args.ToList(),
             EnvironmentNames = spec.Environment.Keys.Order(StringComparer.Ordinal).ToList(),
+            AllocTres = SimulatedUsage.AllocTres(spec.Resources),
             SubmittedAt = now,
         });
         _store.AppendSubmission(now, id, spec.Emx2JobId);
@@ -144,7 +145,7 @@ public sealed class SimulatedScheduler : IScheduler
             Node: job.StartedAt is null ? null : "simulated", Elapsed: Elapsed(job, now),
             Comment: job.LegacyName ? null : JobTag.Comment(job.Emx2JobId),
             Name: job.LegacyName ? JobTag.LegacyJobName(job.Emx2JobId) : JobTag.JobName(job.Emx2JobId));
-        return SlurmJobInfoFactory.Create(job.Id, [row], SlurmStateSource.Accounting)!;
+        return SlurmJobInfoFactory.Create(job.Id, SimulatedUsage.WithAccounting(row, job), SlurmStateSource.Accounting)!;
     }
 
     private bool PurgeIfExpired(SimulatedJobRecord job, DateTimeOffset now)

@@ -10,8 +10,8 @@ namespace Emx2Hpc.Core.Scheduling.Slurm;
 /// to the requested ids, rather than <c>squeue -j a,b,c</c>. With -j, squeue exits 1 ("Invalid job id
 /// specified") when the list is a single id the controller has purged, but exits 0 for a list of several such
 /// ids, so a failure exit would be ambiguous; and -j does not show finished jobs anyway (they are filtered by the
-/// default state list exactly as with -u). Then one <c>sacct -X -j</c> for every requested id squeue no longer
-/// shows. squeue/sacct failures are <see cref="SchedulerUnavailableException"/>, never "absent".</summary>
+/// default state list exactly as with -u). Then one <c>sacct -j</c> for every requested id squeue no longer
+/// shows, which also reads each finished job's usage accounting (<see cref="SacctUsage"/>). squeue/sacct failures are <see cref="SchedulerUnavailableException"/>, never "absent".</summary>
 public sealed class SlurmCli : IScheduler
 {
     private readonly IProcessRunner _runner;
@@ -69,7 +69,7 @@ public sealed class SlurmCli : IScheduler
             id => SlurmJobInfoFactory.Create(id, live.Where(r => r.Id.BelongsTo(id)), SlurmStateSource.Live), StringComparer.Ordinal);
         var notInProgress = wanted.Where(id => !InProgress(fromSqueue[id])).ToList();
         var accounting = notInProgress.Count > 0 && _options.UseAccounting
-            ? await SacctAsync(["-j", string.Join(',', notInProgress)], ct).ConfigureAwait(false)
+            ? await SacctWithUsageAsync(string.Join(',', notInProgress), ct).ConfigureAwait(false)
             : [];
         foreach (var id in wanted)
         {
@@ -138,6 +138,14 @@ public sealed class SlurmCli : IScheduler
         List<string> args = ["-X", "-P", "-n", "-o", SacctParser.Fields, .. selection];
         var result = await RunAsync(_options.Sacct, args, ct).ConfigureAwait(false);
         return ParseOrThrow("sacct", result, SacctParser.Parse);
+    }
+
+    /// <summary>The monitor's sacct call: status and usage accounting in one, without -X because MaxRSS is only on
+    /// the step rows (which the state logic ignores).</summary>
+    private async Task<IReadOnlyList<SlurmJobRow>> SacctWithUsageAsync(string ids, CancellationToken ct)
+    {
+        var result = await RunAsync(_options.Sacct, ["-P", "-n", "-o", SacctParser.UsageFields, "-j", ids], ct).ConfigureAwait(false);
+        return ParseOrThrow("sacct", result, SacctParser.ParseWithUsage);
     }
 
     private static IReadOnlyList<SlurmJobRow> ParseOrThrow(string command, ProcessResult result, Func<string, IReadOnlyList<SlurmJobRow>> parse)

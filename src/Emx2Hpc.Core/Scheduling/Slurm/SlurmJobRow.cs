@@ -7,6 +7,11 @@ public sealed record SlurmJobRow(string JobId, string State, string? ExitCode, s
 {
     public SlurmJobId Id => SlurmJobId.Parse(JobId);
 
+    /// <summary>Accounting columns of <see cref="SacctParser.UsageFields"/>; null in squeue rows and sacct's status format.</summary>
+    public string? TotalCpu { get; init; }
+    public string? AllocTres { get; init; }
+    public string? MaxRss { get; init; }
+
     /// <summary>The EMX2 job id from our job-name tag, else from the comment tag (sacct records the comment only
     /// when the job ends, so the name is the one that is always there).</summary>
     public string? Emx2JobId => JobTag.TryParse(Name) ?? JobTag.TryParse(Comment);

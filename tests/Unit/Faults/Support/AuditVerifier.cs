@@ -8,7 +8,8 @@ namespace Emx2Hpc.Tests.Unit.Faults.Support;
 /// <summary>Every side effect a trial caused left exactly one audit event, whatever the kill interrupted: one claim
 /// (or one adoption, when the kill fell between EMX2's claim answer and recording it), one "submitted" per scheduler
 /// submission, one "artifact_created" per artifact EMX2 holds (empty orphans excepted: their id was never learned),
-/// one "artifact_committed" per referenced artifact, one final "reported" per terminal job, and no report twice.
+/// one "artifact_committed" per referenced artifact, one final "reported" per terminal job, no report twice, and at
+/// most one "usage" (a job cancelled before it ran has none).
 /// The audit file is read as the worker wrote it (audit.jsonl beside the state database).</summary>
 internal static class AuditVerifier
 {
@@ -30,6 +31,8 @@ internal static class AuditVerifier
         Expect("artifact_created", Count(AuditEvents.ArtifactCreated), artifacts - orphans);
         var referenced = (job.LogArtifactId is null ? 0 : 1) + (job.OutputArtifactId is null ? 0 : 1);
         Expect("artifact_committed", Count(AuditEvents.ArtifactCommitted), referenced);
+        // Usage is read once, in the transaction that decides the outcome: never counted twice.
+        if (Count(AuditEvents.Usage) > 1) Expect("usage", Count(AuditEvents.Usage), 1);
         var reports = events.Where(e => e.GetProperty("event").GetString() == AuditEvents.Reported).ToList();
         if (JobStatus.IsTerminal(job.Status))
             Expect($"final report {job.Status}", reports.Count(r => r.GetProperty("final").GetBoolean() && r.GetProperty("status").GetString() == job.Status), 1);

@@ -69,7 +69,7 @@ internal static class TrialVerifier
             var referenced = new HashSet<string>(StringComparer.Ordinal);
             if (JobStatus.IsTerminal(job.Status))
             {
-                violations += CheckReferenced(site, tag, "log", job.LogArtifactId, collected?.Logs, required: true, referenced, problems);
+                violations += CheckReferenced(site, tag, "log", job.LogArtifactId, WithUsageFile(dirs, collected?.Logs), required: true, referenced, problems);
                 if (job.Status == JobStatus.Completed)
                     violations += CheckReferenced(site, tag, "output", job.OutputArtifactId, collected?.Outputs, required: true, referenced, problems);
                 else if (job.OutputArtifactId is not null)
@@ -96,6 +96,16 @@ internal static class TrialVerifier
                     (artifactsByJob.GetValueOrDefault(plan.Id) ?? []).Count, jobOrphans, problems);
         }
         return new TrialResult(jobs.Count, lost, duplicated, orphans, violations, problems);
+    }
+
+    /// <summary>The log artifact also carries the worker's usage.json (written beside the output directory from the
+    /// usage recorded in the state database) when the scheduler reported usage for the job.</summary>
+    private static IReadOnlyList<OutputFile>? WithUsageFile(JobDirectories dirs, IReadOnlyList<OutputFile>? logs)
+    {
+        var path = Path.Combine(dirs.Root, "usage.json");
+        if (logs is null || !File.Exists(path)) return logs;
+        var (sha, size) = Emx2Hpc.Core.FileSystem.ContentHash.OfTrustedFile(path);
+        return [.. logs, new OutputFile("usage.json", path, size, sha, "application/json")];
     }
 
     private static int CheckReferenced(FaultSite site, string tag, string role, string? artifactId, IReadOnlyList<OutputFile>? local,
