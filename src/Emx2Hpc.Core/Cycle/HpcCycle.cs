@@ -30,13 +30,13 @@ public sealed class HpcCycle
         _ctx = ctx;
         var tagged = _tagged = new TaggedJobs(ctx.Scheduler);
         var retirement = new JobRetirement(ctx, tagged);
-        _finisher = new JobFinisher(ctx, new ArtifactPublisher(ctx));
+        var workspace = ctx.Workspace ?? new StagingWorkspace(ctx, new InputStager(new Emx2ArtifactStore(ctx.Client),
+            new StagingOptions { AllowedPosixRoots = ctx.Config.Staging.AllowedPosixRoots }, ctx.Log.For("staging")));
+        _finisher = new JobFinisher(ctx, new ArtifactPublisher(ctx), workspace);
         _registration = new WorkerRegistration(ctx);
         _reconciler = new ServerReconciler(ctx, retirement, tagged);
         _outbox = new OutboxSender(ctx, retirement);
         _poller = new JobPoller(ctx);
-        var workspace = ctx.Workspace ?? new StagingWorkspace(ctx, new InputStager(new Emx2ArtifactStore(ctx.Client),
-            new StagingOptions { AllowedPosixRoots = ctx.Config.Staging.AllowedPosixRoots }, ctx.Log.For("staging")));
         _submitter = new JobSubmitter(ctx, workspace, tagged, _finisher);
         _monitor = new JobMonitor(ctx, new ProgressRelay(ctx), _finisher);
         _timeouts = new TimeoutPolicy(ctx, _finisher, retirement);

@@ -14,6 +14,9 @@ public interface IJobWorkspace
 
     /// <summary>Removes a finished job's directory (retention); never follows a link the job left there.</summary>
     void Remove(string jobId);
+
+    /// <summary>Writes usage.json beside the job's output directory for its log artifact; null when nothing is written.</summary>
+    Task<UsageFile?> WriteUsageAsync(JobDirectories dirs, Scheduling.Usage.JobUsage usage, CancellationToken ct);
 }
 
 /// <summary>Creates the job's directories exclusively and stages its inputs into them within the per-step budget.</summary>
@@ -35,6 +38,9 @@ internal sealed class StagingWorkspace(CycleContext ctx, InputStager stager) : I
     }
 
     public void Remove(string jobId) => JobWorkspace.Remove(ctx.JobsRoot, jobId);
+
+    public async Task<UsageFile?> WriteUsageAsync(JobDirectories dirs, Scheduling.Usage.JobUsage usage, CancellationToken ct) =>
+        await UsageFile.WriteAsync(dirs, usage, ct);
 
     /// <summary>Records the intent before mkdir, so after a crash the directory is known to be ours; a directory
     /// that exists without that record was planted and fails the job (<see cref="JobWorkspaceException"/>).</summary>

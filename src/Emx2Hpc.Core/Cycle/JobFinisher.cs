@@ -13,7 +13,7 @@ namespace Emx2Hpc.Core.Cycle;
 /// Each publish resumes from what the store recorded, so a restart anywhere repeats no upload and creates no
 /// second artifact. A job is never reported COMPLETED without its committed output (the Python daemon swallowed upload failures and completed jobs without output): a transient
 /// failure is retried next cycle, a permanent one turns the outcome into FAILED with the reason.</summary>
-internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher)
+internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher, IJobWorkspace workspace)
 {
     /// <summary>Local failures (unreadable files, a collection over its time budget) tolerated before the job is
     /// reported FAILED without its results: a failure that repeats on every cycle must not keep a job in flight
@@ -115,7 +115,7 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher)
             // with uploaded logs only: posix residence registers files of the output directory, where it is not.
             var logResidence = profile?.LogResidence ?? Residence.Managed;
             using var usageFile = logResidence == Residence.Managed && ctx.Store.GetUsage(job.JobId) is { } usage
-                ? await UsageFile.WriteAsync(dirs, usage, ct) : null;
+                ? await workspace.WriteUsageAsync(dirs, usage, ct) : null;
             var logs = usageFile is null ? collected.Logs : [.. collected.Logs, usageFile.File];
             try
             {

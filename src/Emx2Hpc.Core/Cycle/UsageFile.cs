@@ -12,7 +12,7 @@ namespace Emx2Hpc.Core.Cycle;
 /// leftover from an interrupted attempt, or anything a host-mode workload planted under that name, is unlinked
 /// first, never opened — then read back from a fresh descriptor checked to be the regular file just written. The
 /// content is the same on every attempt, so a resumed upload recognises it as already sent.</summary>
-internal sealed class UsageFile : IDisposable
+public sealed class UsageFile : IDisposable
 {
     public const string Name = "usage.json";
 

@@ -17,4 +17,11 @@ public sealed class ShadowWorkspace(ShadowPlan plan) : IJobWorkspace
     }
 
     public void Remove(string jobId) => plan.Add(PlannedActionKind.Stage, jobId, "remove the job's directory (retention passed)");
+
+    /// <summary>Nothing is written: the shadow's planned log artifact lists the job's own log files only.</summary>
+    public Task<UsageFile?> WriteUsageAsync(JobDirectories dirs, Scheduling.Usage.JobUsage usage, CancellationToken ct)
+    {
+        plan.Add(PlannedActionKind.Stage, null, $"write {Path.Join(dirs.Root, UsageFile.Name)} for the log artifact");
+        return Task.FromResult<UsageFile?>(null);
+    }
 }
