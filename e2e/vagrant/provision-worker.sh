@@ -65,7 +65,9 @@ install -m 0755 -o root -g root "$STAGE"/scripts/*.sh /opt/emx2hpc/e2e/scripts/
 # --- the service user's config, secret, state and jobs root: its own, private -------------------
 install -d -m 0750 -o "$SERVICE_USER" -g "$SERVICE_USER" /etc/emx2-hpc
 # cron gives no environment: resolve the example's ${EMX2_*:-default} references to fixed values here.
+# 10.0.2.2 is QEMU's user-mode NAT to the host's loopback: plain http never leaves the machine.
 sed -e "s|\${EMX2_BASE_URL:-[^}]*}|$BASE_URL|" -e "s|\${EMX2_WORKER_ID:-[^}]*}|$WORKER_ID|" \
+    -e 's|^  auth_mode: hmac$|  auth_mode: hmac\n  allow_insecure_http: true|' \
     "$STAGE/config.yaml" >/etc/emx2-hpc/config.yaml.new
 install -m 0640 -o "$SERVICE_USER" -g "$SERVICE_USER" /etc/emx2-hpc/config.yaml.new /etc/emx2-hpc/config.yaml
 rm -f /etc/emx2-hpc/config.yaml.new
@@ -76,10 +78,19 @@ done
 # Posix input artifacts are staged from here; the tests' posix outputs stay on the cluster.
 install -d -m 0755 -o "$SERVICE_USER" -g "$SERVICE_USER" /data/e2e
 
+# Check before cron starts: a broken install fails here, loudly, not silently in cron's log.
+if ! runuser -u "$SERVICE_USER" -- pwsh -NoProfile -NonInteractive -c \
+    'Import-Module Emx2Hpc -ErrorAction Stop; Test-HpcConfig -ConfigPath /etc/emx2-hpc/config.yaml | Format-Table -AutoSize | Out-String -Width 200'; then
+    die "Test-HpcConfig failed as $SERVICE_USER"
+fi
+
 # --- cron: one cycle every 20 s, as emx2hpc ------------------------------------------------------
-cycle="pwsh -NoProfile -NonInteractive -c 'Invoke-HpcCycle -ConfigPath /etc/emx2-hpc/config.yaml -Confirm:\$false' >>/var/log/emx2-hpc/cycle.log 2>&1"
+# flock -n: under software emulation one pwsh start-up can outlast the 20 s cadence; without it the
+# starts pile up (a dozen pwsh processes starving each other was observed) before the module's own
+# cycle lock can turn them away.
+cycle="flock -n /var/lib/emx2-hpc/cron.lock pwsh -NoProfile -NonInteractive -c 'Invoke-HpcCycle -ConfigPath /etc/emx2-hpc/config.yaml -Confirm:\$false' >>/var/log/emx2-hpc/cycle.log 2>&1"
 cat >/etc/cron.d/emx2hpc.new <<EOF
-# Emx2Hpc worker $WORKER_ID: one cycle every 20 s (overlapping cycles skip on the state lock).
+# Emx2Hpc worker $WORKER_ID: one cycle every 20 s; flock skips a start while a cycle still runs.
 PATH=/usr/local/bin:/usr/bin:/bin
 * * * * * $SERVICE_USER $cycle
 * * * * * $SERVICE_USER sleep 20; $cycle
@@ -89,9 +100,4 @@ chmod 0644 /etc/cron.d/emx2hpc.new
 mv /etc/cron.d/emx2hpc.new /etc/cron.d/emx2hpc
 systemctl enable --now cron >/dev/null 2>&1 || true
 
-# One cycle by hand first: a broken install fails here, loudly, not silently in cron's log.
-if ! runuser -u "$SERVICE_USER" -- pwsh -NoProfile -NonInteractive -c \
-    'Import-Module Emx2Hpc -ErrorAction Stop; Test-HpcConfig -ConfigPath /etc/emx2-hpc/config.yaml | Format-Table -AutoSize | Out-String -Width 200'; then
-    die "Test-HpcConfig failed as $SERVICE_USER"
-fi
 log "ok: cron runs Invoke-HpcCycle as $SERVICE_USER every 20 s against $BASE_URL"
