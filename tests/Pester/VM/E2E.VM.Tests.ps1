@@ -94,7 +94,6 @@ BeforeAll {
     # Started together: cron works on all of them at once (max_concurrent_jobs 4), which keeps the suite short.
     $script:happy = New-VmJob -ProfileName 'bash' -Parameters '{"args":["alpha","beta"]}'
     $script:failing = New-VmJob -ProfileName 'fail'
-    $script:survivor = New-VmJob -ProfileName 'reboot'
 }
 
 AfterAll {
@@ -152,6 +151,8 @@ Describe 'VM: jobs through cron' -Skip:(-not $enabled) {
 
 Describe 'VM: faults' -Skip:(-not $enabled) {
     It 'the VM reboots while a job runs: the job ends once, on one Slurm id, and cron resumes' {
+        # Created here, not with the others: it must still be running when the guest goes down.
+        $script:survivor = New-VmJob -ProfileName 'reboot'
         $job = Wait-VmJob -Id $survivor.Id -Status 'STARTED'
         $slurmId = $job.SlurmJobId
         & $env:EMX2HPC_VM_SSH 'sudo systemctl reboot' 2>$null
