@@ -5,7 +5,8 @@
 # tear everything down. Runs as root, after `dotnet build` and `./build.ps1 -Task Package`.
 #
 # Env: RESULTS (default out/test-results), EMX2HPC_BOX_CACHE (build-box.sh), VM_KEEP=1 leaves the VM running
-# and prints how to reach it (for a person debugging, never in CI).
+# and prints how to reach it (for a person debugging, never in CI); VM_TESTS='*faults*' runs only the
+# tests whose full name matches (Pester's Filter.FullName).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -111,6 +112,7 @@ EMX2HPC_VM_E2E=1 EMX2_BASE_URL="http://127.0.0.1:$EMX2_PORT" EMX2HPC_E2E_TOKEN=$
         \$c.Run.Path = '$ROOT/tests/Pester/VM/E2E.VM.Tests.ps1'
         \$c.Run.Exit = \$true
         \$c.Output.Verbosity = 'Detailed'
+        if ('${VM_TESTS:-}') { \$c.Filter.FullName = '${VM_TESTS:-}' }
         \$c.TestResult.Enabled = \$true
         \$c.TestResult.OutputFormat = 'NUnitXml'
         \$c.TestResult.OutputPath = '$RESULTS/pester-vm.xml'
