@@ -153,8 +153,14 @@ Describe 'VM: faults' -Skip:(-not $enabled) {
     It 'the VM reboots while a job runs: the job ends once, on one Slurm id, and cron resumes' {
         # Created here, not with the others: it must still be running when the guest goes down.
         $script:survivor = New-VmJob -ProfileName 'reboot'
-        $job = Wait-VmJob -Id $survivor.Id -Status 'STARTED'
+        # EMX2 may see STARTED only a cron cycle late: the guest's squeue says when the job really runs.
+        $job = Wait-VmJob -Id $survivor.Id -Status 'SUBMITTED', 'STARTED'
         $slurmId = $job.SlurmJobId
+        $deadline = [DateTime]::UtcNow.AddSeconds(120)
+        while ((Invoke-Guest "squeue -h -j $slurmId -o %T") -ne 'RUNNING') {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "Slurm job $slurmId never ran" }
+            Start-Sleep -Seconds 2
+        }
         & $env:EMX2HPC_VM_SSH 'sudo systemctl reboot' 2>$null
         Start-Sleep -Seconds 20
         $deadline = [DateTime]::UtcNow.AddSeconds(300)
