@@ -34,7 +34,7 @@ trap cleanup EXIT
 submit() {
     local uuid id
     uuid=$(cat /proc/sys/kernel/random/uuid)
-    id=$(sbatch --parsable --comment="emx2hpc:$uuid" --job-name="emx2hpc-$uuid" \
+    id=$(sbatch --parsable --comment="emx2hpc:$uuid" --job-name="emx2-$uuid" \
         -D "$work" -o "$work/slurm-%j.out" "$@") || die "sbatch $* failed"
     id=${id%%;*}
     ids+=("$id")
@@ -65,6 +65,19 @@ wait_finished() {
     die "job $id not finished after $tries s"
 }
 
+# json_capture NAME DESCRIPTION CMD...: stdout to NAME.json; when the command fails (no JSON plugin in
+# this build) its stderr and exit code go to NAME.err / NAME.exitcode instead.
+json_capture() {
+    local name=$1 what=$2 rc=0
+    shift 2
+    "$@" >"$out/$name.json" 2>"$work/$name.err" || rc=$?
+    if ((rc != 0)); then
+        rm -f "$out/$name.json"
+        cp "$work/$name.err" "$out/$name.err"
+        printf '# exit code of: %s\n%s\n' "$what" "$rc" >"$out/$name.exitcode"
+    fi
+}
+
 mkdir -p "$out"
 log "slurm $version -> $out"
 {
@@ -74,7 +87,7 @@ log "slurm $version -> $out"
 
 # sbatch --parsable prints the id alone (or "id;cluster" on multi-cluster setups).
 ok_uuid=$(cat /proc/sys/kernel/random/uuid)
-sbatch --parsable --comment="emx2hpc:$ok_uuid" --job-name="emx2hpc-$ok_uuid" \
+sbatch --parsable --comment="emx2hpc:$ok_uuid" --job-name="emx2-$ok_uuid" \
     -D "$work" -o "$work/slurm-%j.out" --time=00:05:00 --wrap 'echo hello; sleep 2' \
     >"$out/sbatch-parsable.txt"
 completed=$(sed -n 1p "$out/sbatch-parsable.txt")
@@ -104,7 +117,7 @@ dependent=$(submit --dependency="afterok:$running" --time=00:05:00 --wrap 'true'
 # other versions or settings may reject it at submission, which is worth a fixture as well.
 too_big_uuid=$(cat /proc/sys/kernel/random/uuid)
 too_big_rc=0
-sbatch --parsable --comment="emx2hpc:$too_big_uuid" --job-name="emx2hpc-$too_big_uuid" \
+sbatch --parsable --comment="emx2hpc:$too_big_uuid" --job-name="emx2-$too_big_uuid" \
     -D "$work" -o "$work/slurm-%j.out" -c "$((cpus * 4))" --wrap 'true' \
     >"$out/sbatch-too-many-cpus.txt" 2>&1 || too_big_rc=$?
 printf '# exit code of: sbatch --parsable -c %s --wrap true (on a node with %s CPUs)\n%s\n' \
@@ -119,6 +132,8 @@ sleep 3 # let the scheduler assign pending reasons
 
 active="$timeout_job,$running,$pending,$held,$begin_later,$dependent${too_big:+,$too_big}"
 squeue -h -o "$SQUEUE_FMT" -j "$active" >"$out/squeue.txt"
+# The structured form (data_parser plugin, Slurm >= 21.08): kept for comparison with the text parser.
+json_capture squeue-json "squeue --json -j $active" squeue --json -j "$active"
 log "squeue: $(tr '\n' ' ' <"$out/squeue.txt")"
 
 unknown=99999999
@@ -156,6 +171,7 @@ wait_finished "$dependent" 60
 
 all="$completed,$failed,$running,$held,$timeout_job,$pending,$begin_later,$dependent${too_big:+,$too_big}"
 sacct -X -P -n -o "$SACCT_FMT" -j "$all" >"$out/sacct.txt"
+json_capture sacct-json "sacct -X --json -j $all" sacct -X --json -j "$all"
 rc=0
 sacct -X -P -n -o "$SACCT_FMT" -j "$unknown" >"$out/sacct-unknown-id.txt" 2>&1 || rc=$?
 printf '# exit code of: sacct -X -P -n -o %s -j %s\n%s\n' "$SACCT_FMT" "$unknown" "$rc" \

@@ -136,7 +136,8 @@ install_packages() {
     local want_apptainer=0
     if ((!LOCAL)); then
         packages+=(slurm-wlm busybox-static chrony)
-        want_apptainer=1
+        # Apptainer comes from an Ubuntu PPA; Debian (the box build-box.sh makes) ships none.
+        grep -qx 'ID=ubuntu' /etc/os-release 2>/dev/null && want_apptainer=1
     fi
 
     local missing=() p
