@@ -77,6 +77,14 @@ public sealed class ShadowModeTests(ITestOutputHelper output)
         Assert.Equal(2, planned.Count(a => a.Kind == PlannedActionKind.Commit));
         Assert.Contains(planned, a => a.Kind == PlannedActionKind.Complete && a.JobId == finished && a.Description.Contains("as COMPLETED", StringComparison.Ordinal));
         Assert.Contains(h.Logs.Events, e => e.Message.StartsWith($"shadow: would claim job {pending}", StringComparison.Ordinal));
+        // The plan is audited in its own file, one line per held-back side effect; the real audit trail is untouched.
+        var shadowAudit = File.ReadAllLines(Emx2Hpc.Core.Audit.ShadowAuditTrail.PathFor(h.Config))
+            .Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToList();
+        Assert.Equal(planned.Count, shadowAudit.Count);
+        Assert.All(shadowAudit, e => Assert.Equal("shadow_planned", (string?)e["event"]));
+        Assert.Contains(shadowAudit, e => (string?)e["action"] == "claim" && (string?)e["job_id"] == pending);
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Emx2Hpc.Core.Audit.ShadowAuditTrail.PathFor(h.Config)));
 
         // The plan is what a real cycle then does.
         await h.RunCycleAsync();

@@ -11,7 +11,7 @@ namespace Emx2Hpc.Core.Cycle.Shadow;
 /// <see cref="ShadowScheduler"/>, the jobs root behind <see cref="ShadowWorkspace"/>, and the state database as an
 /// in-memory snapshot. Each cycle starts from a fresh snapshot of the real state, so a day of shadow cycles beside
 /// the Python daemon always shows what a switch at that moment would do. It takes no cycle lock: it writes nothing a
-/// real cycle could race with.</summary>
+/// real cycle could race with (its plan goes to the shadow audit file, <see cref="Audit.ShadowAuditTrail"/>).</summary>
 public sealed class ShadowRunner(HpcConfig config, CycleRunnerOptions options, HpcLog log)
 {
     public async Task<CycleReport> RunOnceAsync(CancellationToken ct = default)
@@ -31,6 +31,7 @@ public sealed class ShadowRunner(HpcConfig config, CycleRunnerOptions options, H
             };
             var report = await new HpcCycle(ctx).RunAsync(register: true, acceptWork: true, ct);
             report = report with { Shadow = true, Planned = plan.Actions };
+            Audit.ShadowAuditTrail.Append(config, report.Planned, options.Clock.GetUtcNow());
             log.Info(report.ToString());
             return report;
         }
