@@ -21,38 +21,17 @@ internal sealed class FileUploadContent(string filePath, long size, Action<long>
             await SendFromDescriptorAsync(handle, stream, cancellationToken).ConfigureAwait(false);
             return;
         }
-        FileStream file;
+        SafeFileHandle opened;
         try
         {
-            file = new FileStream(filePath, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkSize,
-                FileOptions.Asynchronous | FileOptions.SequentialScan);
+            opened = File.OpenHandle(filePath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous | FileOptions.SequentialScan);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new LocalFileException(ex);
         }
-        await using (file.ConfigureAwait(false))
-        {
-            var buffer = new byte[ChunkSize];
-            long sent = 0;
-            while (sent < size)
-            {
-                int read;
-                try
-                {
-                    read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(ChunkSize, size - sent)), cancellationToken).ConfigureAwait(false);
-                }
-                catch (IOException ex)
-                {
-                    throw new LocalFileException(ex);
-                }
-                if (read == 0)
-                    throw new LocalFileException(new IOException($"{filePath} ended after {sent} of {size} bytes; it changed after it was hashed"));
-                await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                sent += read;
-                onBytesSent(sent);
-            }
-        }
+        using (opened)
+            await SendFromDescriptorAsync(opened, stream, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task SendFromDescriptorAsync(SafeFileHandle content, Stream stream, CancellationToken cancellationToken)

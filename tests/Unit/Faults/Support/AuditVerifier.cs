@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Emx2Hpc.Core.Audit;
+using Emx2Hpc.Core.State;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
 
@@ -44,6 +45,13 @@ internal static class AuditVerifier
     private static Dictionary<string, List<JsonElement>> Events(FaultSite site)
     {
         var path = Path.Combine(site.StateDir, "audit.jsonl");
+        // A kill after the last side effect but before the cycle's export leaves events in the state database, where
+        // the next cycle exports them; a trial may end there (every job terminal), so export them as that cycle would.
+        if (File.Exists(site.StateDb))
+        {
+            using var store = StateStore.Open(site.StateDb);
+            AuditExporter.Export(store, path);
+        }
         if (!File.Exists(path)) return [];
         return File.ReadLines(path)
             .Select(line => JsonDocument.Parse(line).RootElement.Clone())
