@@ -129,7 +129,11 @@ function Start-E2ELocalEnvironment {
     $null = New-Item -ItemType Directory -Force $Directory
     $scripts = (New-Item -ItemType Directory -Force (Join-Path $Directory 'scripts')).FullName
     foreach ($name in 'data', 'jobs', 'state') { $null = New-Item -ItemType Directory -Force (Join-Path $Directory $name) }
-    if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($Directory, [System.IO.UnixFileMode][Convert]::ToInt32('755', 8)) }
+    if (-not $IsWindows) {
+        [System.IO.File]::SetUnixFileMode($Directory, [System.IO.UnixFileMode][Convert]::ToInt32('755', 8))
+        # The jobs root must be the worker's alone: check FAILs and the cycle refuses to stage otherwise.
+        [System.IO.File]::SetUnixFileMode((Join-Path $Directory 'jobs'), [System.IO.UnixFileMode][Convert]::ToInt32('700', 8))
+    }
     foreach ($script in Get-ChildItem (Join-Path $script:RepoRoot 'e2e/scripts') -Filter '*.sh') {
         $target = Join-Path $scripts $script.Name
         Copy-Item -LiteralPath $script.FullName -Destination $target -Force
