@@ -83,6 +83,8 @@ public sealed class MiniHpcEnvironment : IAsyncLifetime
         // Everything the worker owns belongs to the directory user; the home stays private.
         await Cluster.GiveToServiceUserAsync(WorkerHome, JobsDir);
         File.SetUnixFileMode(WorkerHome, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // The jobs root must be the service user's alone: the worker refuses to stage under one others can read or write.
+        File.SetUnixFileMode(JobsDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Editor = new Emx2Client(new Emx2ClientOptions { BaseUrl = Emulator.BaseUrl, AuthMode = Emx2AuthMode.Token, Secret = EditorToken });
     }
 
