@@ -21,10 +21,11 @@ public sealed class PythonTakeoverTests(E2EEnvironment env, ITestOutputHelper ou
         var unreported = await Env.CreateJobAsync("bash");
         var reported = await Env.CreateJobAsync("bash");
         var rows = new List<(string Id, string Status, string? Slurm)>();
+        var slurmIds = new Dictionary<string, string>();
         foreach (var job in new[] { unreported, reported })
         {
             await Env.Worker.ClaimAsync(job.Id);
-            var slurmId = await SbatchAsPythonAsync(job.Id);
+            var slurmId = slurmIds[job.Id] = await SbatchAsPythonAsync(job.Id);
             if (job == reported)
                 await Env.Worker.TransitionAsync(job.Id, new TransitionRequest { Status = JobStatus.Submitted, SlurmJobId = slurmId, Detail = $"Slurm job {slurmId}" });
             rows.Add((job.Id, job == reported ? "SUBMITTED" : "CLAIMED", job == reported ? slurmId : null));
@@ -43,6 +44,8 @@ public sealed class PythonTakeoverTests(E2EEnvironment env, ITestOutputHelper ou
             Assert.Equal(JobStatus.Completed, done.Status);
             Assert.NotNull(done.OutputArtifactId);
             Assert.Equal($"hello from {job.Id}\n", await Env.DownloadTextAsync(done.OutputArtifactId!, "greeting.txt"));
+            // slurmdbd may lag behind the controller: wait for the one job's record before counting by name.
+            await Slurm.WaitForSacctAsync(slurmIds[job.Id], r => r.BaseState == "COMPLETED", TimeSpan.FromSeconds(60));
             Assert.Single(await Slurm.SacctByNameAsync("emx2-" + job.Id[..8]));
             Assert.Empty(await Slurm.SacctByNameAsync("emx2-" + job.Id));
             Assert.Single(StatusPath(job.Id), s => s == JobStatus.Submitted);
