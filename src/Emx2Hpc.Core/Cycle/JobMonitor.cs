@@ -68,7 +68,9 @@ internal sealed class JobMonitor(CycleContext ctx, ProgressRelay progress, JobFi
                 break;
             case SchedulerState.Running:
                 if (job.Emx2Status == JobStatus.Submitted) job = Started(job, info.Detail);
-                NotableReport(job, info);
+                // The relay writes the row again: it must start from the one the notable report wrote, or it would
+                // put the old notable state back and the same state would be reported again next pass.
+                job = NotableReport(job, info);
                 progress.Relay(job);
                 break;
             default:
@@ -98,14 +100,15 @@ internal sealed class JobMonitor(CycleContext ctx, ProgressRelay progress, JobFi
 
     /// <summary>SUSPENDED, REQUEUED, PREEMPTED and friends are worth telling EMX2 about even though the status
     /// does not change: once per new state, then at most once per queue_report_interval_seconds.</summary>
-    private void NotableReport(TrackedJob job, SchedulerJobInfo info, string? note = null)
+    /// <returns>The row as it now stands in SQLite.</returns>
+    private TrackedJob NotableReport(TrackedJob job, SchedulerJobInfo info, string? note = null)
     {
-        if (!info.Notable) return;
+        if (!info.Notable) return job;
         var interval = TimeSpan.FromSeconds(ctx.Config.Worker.QueueReportIntervalSeconds);
         var changed = job.LastNotableState != info.RawState;
         var due = job.LastNotableReportUtc is null || (interval > TimeSpan.Zero && ctx.Now - job.LastNotableReportUtc >= interval);
-        if (!changed && !due) return;
-        ctx.Jobs.Advance(job, job with { LastNotableState = info.RawState, LastNotableReportUtc = ctx.Now },
+        if (!changed && !due) return job;
+        return ctx.Jobs.Advance(job, job with { LastNotableState = info.RawState, LastNotableReportUtc = ctx.Now },
             Reports.Transition(ctx, job.Emx2Status, note is null ? info.Detail : $"{info.Detail}; {note}"));
     }
 }
