@@ -31,7 +31,8 @@ public sealed class HpcCycle
         var tagged = _tagged = new TaggedJobs(ctx.Scheduler);
         var retirement = new JobRetirement(ctx, tagged);
         var workspace = ctx.Workspace ?? new StagingWorkspace(ctx, new InputStager(new Emx2ArtifactStore(ctx.Client),
-            new StagingOptions { AllowedPosixRoots = ctx.Config.Staging.AllowedPosixRoots }, ctx.Log.For("staging")));
+            new StagingOptions { AllowedPosixRoots = ctx.Config.Staging.AllowedPosixRoots, MaxPosixCopyBytes = ctx.Config.Staging.MaxPosixCopyBytes },
+            ctx.Log.For("staging"), ctx.Store));
         _finisher = new JobFinisher(ctx, new ArtifactPublisher(ctx), workspace);
         _registration = new WorkerRegistration(ctx);
         _reconciler = new ServerReconciler(ctx, retirement, tagged);
