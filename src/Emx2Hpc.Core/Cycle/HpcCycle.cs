@@ -24,6 +24,7 @@ public sealed class HpcCycle
     private readonly JobFinisher _finisher;
     private readonly TaggedJobs _tagged;
     private readonly WorkspaceRetention _retention;
+    private readonly PosixOutputRetention _posixRetention;
 
     public HpcCycle(CycleContext ctx)
     {
@@ -42,6 +43,7 @@ public sealed class HpcCycle
         _monitor = new JobMonitor(ctx, new ProgressRelay(ctx), _finisher);
         _timeouts = new TimeoutPolicy(ctx, _finisher, retirement);
         _retention = new WorkspaceRetention(ctx, workspace);
+        _posixRetention = new PosixOutputRetention(ctx, workspace);
     }
 
     public WorkerRegistration Registration => _registration;
@@ -139,6 +141,7 @@ public sealed class HpcCycle
         if (ok) ok = await Step("finish", async () => report = report with { Finished = await _finisher.FinishAsync(ct) });
         if (ok) await Step("flush", async () => report = report with { ReportsDelivered = report.ReportsDelivered + await _outbox.FlushAsync(ct) });
         await Step("retention", () => { _retention.Sweep(ct); return Task.CompletedTask; });
+        await Step("posix retention", () => { _posixRetention.Sweep(ct); return Task.CompletedTask; });
 
         report = report with
         {

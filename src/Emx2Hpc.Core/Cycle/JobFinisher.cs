@@ -117,9 +117,20 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
             using var usageFile = logResidence == Residence.Managed && ctx.Store.GetUsage(job.JobId) is { } usage
                 ? await workspace.WriteUsageAsync(dirs, usage, ct) : null;
             var logs = usageFile is null ? collected.Logs : [.. collected.Logs, usageFile.File];
+            var outputs = collected.Outputs;
+            var outputResidence = profile?.OutputResidence ?? Residence.Managed;
+            // Posix results are registered by path, and EMX2 keeps pointing there: they are moved to the durable root
+            // first, so the job directory can go with normal retention.
+            var placed = await PlacePosixAsync(job.JobId, logResidence == Residence.Posix ? logs : [],
+                status == JobStatus.Completed && outputResidence == Residence.Posix ? outputs : [], ct);
+            if (placed is not null)
+            {
+                if (logResidence == Residence.Posix) logs = placed.Logs;
+                if (outputResidence == Residence.Posix) outputs = placed.Outputs;
+            }
             try
             {
-                logId = await publisher.PublishAsync(job, ArtifactRole.Log, logs, logResidence, dirs, ct);
+                logId = await publisher.PublishAsync(job, ArtifactRole.Log, logs, logResidence, placed?.Directory, ct);
             }
             catch (Emx2ApiException ex) when (!IsTransient(ex))
             {
@@ -132,7 +143,7 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
             {
                 try
                 {
-                    outputId = await publisher.PublishAsync(job, ArtifactRole.Output, collected.Outputs, profile?.OutputResidence ?? Residence.Managed, dirs, ct);
+                    outputId = await publisher.PublishAsync(job, ArtifactRole.Output, outputs, outputResidence, placed?.Directory, ct);
                 }
                 catch (Emx2ApiException ex) when (!IsTransient(ex))
                 {
@@ -154,6 +165,12 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
             Reports.Enqueue(tx, job.JobId, ReportKind.Complete, body);
         });
     }
+
+    private async Task<PosixPlacement?> PlacePosixAsync(string jobId, IReadOnlyList<OutputFile> logs, IReadOnlyList<OutputFile> outputs,
+        CancellationToken ct) =>
+        logs.Count + outputs.Count == 0 && ctx.Store.GetPosixOutput(jobId) is null
+            ? null
+            : await workspace.PlacePosixResultsAsync(jobId, logs, outputs, ct);
 
     private OutputLimits LimitsFor(ProfileConfig? profile) => new()
     {

@@ -168,6 +168,12 @@ public sealed class DirectoryHandle : IDisposable
         if (Libc.renameat(Fd, Libc.Z(from), target.Fd, Libc.Z(to)) != 0) throw Error(Join(from), Libc.LastError);
     }
 
+    /// <summary>fchmod of this directory (mkdirat's mode is cut by the umask; this sets exactly what is asked).</summary>
+    public void SetPermissions(UnixFileMode mode)
+    {
+        if (Libc.fchmod(Fd, (uint)mode) != 0) throw Error(DisplayPath, Libc.LastError);
+    }
+
     /// <summary>Unlinks a non-directory child (a link itself, never its target). Missing is fine.</summary>
     public void Unlink(string name)
     {

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
 using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Protocol;
 using Microsoft.Win32.SafeHandles;
@@ -17,8 +15,6 @@ internal sealed record PosixViewResult(string? TreeHash, int Files, int Linked, 
 /// become private directories. A link, FIFO, device or unreadable entry anywhere refuses the input.</summary>
 internal sealed class PosixInputView(IInodeLinker linker, CopyBudget budget)
 {
-    private const int ChunkSize = 1 << 20;
-
     /// <summary>Creates <paramref name="name"/> in <paramref name="input"/> (which must not exist) from
     /// <paramref name="source"/>. On failure whatever was created is left for the caller to remove.</summary>
     public async Task<PosixViewResult> BuildAsync(string artifactId, PosixSource source, DirectoryHandle input, string name, bool verify,
@@ -101,26 +97,14 @@ internal sealed class PosixInputView(IInodeLinker linker, CopyBudget budget)
     {
         var mode = (status.Permissions & 0x40) != 0 ? PrivateFiles.Directory : PrivateFiles.File;
         using var target = into.CreateFile(leaf, mode);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        try
+        var charged = status.Size;
+        // A file that grows while being copied must not slip past the limit its size was checked against.
+        return await ContentHash.CopyAsync(source, target, total =>
         {
-            long offset = 0;
-            int read;
-            while ((read = await RandomAccess.ReadAsync(source, buffer.AsMemory(0, ChunkSize), offset, ct).ConfigureAwait(false)) > 0)
-            {
-                // A file that grows while being copied must not slip past the limit its size was checked against.
-                if (offset + read > status.Size) budget.Take(artifactId, shown, offset + read - Math.Max(offset, status.Size));
-                await RandomAccess.WriteAsync(target, buffer.AsMemory(0, read), offset, ct).ConfigureAwait(false);
-                hash.AppendData(buffer, 0, read);
-                offset += read;
-            }
-            return (Hex.Lower(hash.GetHashAndReset()), offset);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+            if (total <= charged) return;
+            budget.Take(artifactId, shown, total - charged);
+            charged = total;
+        }, ct).ConfigureAwait(false);
     }
 
     private static DirectoryHandle OpenBelow(DirectoryHandle view, string relative)
