@@ -99,6 +99,7 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
         }
         if (job.CollectOutputs && Directory.Exists(dirs.Output))
         {
+            workspace.RestorePosixResults(job.JobId, dirs);
             var profile = ctx.Config.FindProfile(job.Processor ?? "", job.Profile);
             using var collected = await OutputCollector.CollectAsync(dirs, LimitsFor(profile), ct);
             foreach (var skipped in collected.Skipped)
@@ -170,7 +171,7 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
         CancellationToken ct) =>
         logs.Count + outputs.Count == 0 && ctx.Store.GetPosixOutput(jobId) is null
             ? null
-            : await workspace.PlacePosixResultsAsync(jobId, logs, outputs, ct);
+            : await workspace.PlacePosixResultsAsync(jobId, JobDirectories.For(ctx.JobsRoot, jobId), logs, outputs, ct);
 
     private OutputLimits LimitsFor(ProfileConfig? profile) => new()
     {

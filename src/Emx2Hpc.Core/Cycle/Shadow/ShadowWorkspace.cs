@@ -26,13 +26,15 @@ public sealed class ShadowWorkspace(ShadowPlan plan, string posixOutputRoot = "(
     }
 
     /// <summary>Nothing is moved: the shadow registers the files where the job left them, and says where they would go.</summary>
-    public Task<PosixPlacement> PlacePosixResultsAsync(string jobId, IReadOnlyList<OutputFile> logs, IReadOnlyList<OutputFile> outputs,
-        CancellationToken ct)
+    public Task<PosixPlacement> PlacePosixResultsAsync(string jobId, JobDirectories dirs, IReadOnlyList<OutputFile> logs,
+        IReadOnlyList<OutputFile> outputs, CancellationToken ct)
     {
         var destination = Path.Join(posixOutputRoot, jobId);
         plan.Add(PlannedActionKind.Stage, jobId, $"move {logs.Count + outputs.Count} posix result file(s) to {destination}");
         return Task.FromResult(new PosixPlacement(destination, logs, outputs));
     }
+
+    public void RestorePosixResults(string jobId, JobDirectories dirs) { }
 
     public void RemovePosixResults(string jobId) =>
         plan.Add(PlannedActionKind.Stage, jobId, "remove the job's posix results (staging.posix_output_retention_days passed)");
