@@ -148,6 +148,35 @@ public sealed class PosixResultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_result_swapped_for_a_link_after_collection_is_put_back_and_never_published()
+    {
+        await using var h = await Harness();
+        var (id, _) = await FinishedJobAsync(h);
+        var secret = Path.Join(h.Root, "secret.txt");
+        File.WriteAllText(secret, "the worker's secret");
+        using var collected = await OutputCollector.CollectAsync(h.Dirs(id));
+        // After collection checked and hashed result.txt, a lingering process renames a link over it.
+        var result = Path.Join(h.Dirs(id).Output, "result.txt");
+        File.CreateSymbolicLink(result + ".lnk", secret);
+        File.Move(result + ".lnk", result, overwrite: true);
+
+        var e = await Assert.ThrowsAsync<IOException>(() =>
+            new PosixResultMover(Context(h, h.Config)).PlaceAsync(id, h.Dirs(id), [], collected.Outputs, CancellationToken.None));
+
+        Assert.Contains("result.txt was replaced after it was collected", e.Message);
+        Assert.Equal(FileKind.Symlink, FileKindProbe.Of(result)); // put back where the job left it
+        var partial = Path.Join(h.Config.Staging.PosixOutputRoot, $".{id}.partial");
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(partial, "*", SearchOption.AllDirectories), p => FileKindProbe.Of(p) == FileKind.Symlink);
+        Assert.False(Path.Exists(Durable(h, id)));
+        Assert.Equal(PosixOutputState.Moving, h.Store.GetPosixOutput(id)!.State); // the next attempt restores and collects again
+    }
+
+    private static CycleContext Context(CycleHarness h, HpcConfig config) => new()
+    {
+        Config = config, Client = h.Runner.Context.Client, Store = h.Store, Scheduler = h.Scheduler, Log = HpcLog.Null, Clock = h.Clock,
+    };
+
+    [Fact]
     public async Task Retention_removes_expired_results_by_descriptor_and_keeps_them_by_default()
     {
         await using var h = await Harness();
@@ -177,11 +206,7 @@ public sealed class PosixResultTests(ITestOutputHelper output)
 
     private static int Sweep(CycleHarness h, int days)
     {
-        var config = h.Config with { Staging = h.Config.Staging with { PosixOutputRetentionDays = days } };
-        var ctx = new CycleContext
-        {
-            Config = config, Client = h.Runner.Context.Client, Store = h.Store, Scheduler = h.Scheduler, Log = HpcLog.Null, Clock = h.Clock,
-        };
+        var ctx = Context(h, h.Config with { Staging = h.Config.Staging with { PosixOutputRetentionDays = days } });
         var workspace = new StagingWorkspace(ctx, new InputStager(new Emx2ArtifactStore(ctx.Client), new StagingOptions(), HpcLog.Null));
         return new PosixOutputRetention(ctx, workspace).Sweep(CancellationToken.None);
     }
