@@ -212,6 +212,42 @@ public sealed class PosixResultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Check_says_whether_posix_inputs_will_be_linked_or_copied()
+    {
+        var temp = Directory.CreateTempSubdirectory("emx2hpc-check-");
+        try
+        {
+            var jobs = Directory.CreateDirectory(Path.Join(temp.FullName, "jobs")).FullName;
+            var data = Directory.CreateDirectory(Path.Join(temp.FullName, "data")).FullName;
+            var config = new HpcConfig
+            {
+                Worker = new WorkerSettings { StateDb = Path.Join(temp.FullName, "state.db") },
+                Apptainer = new ApptainerSettings { TmpDir = jobs },
+                Staging = new StagingSettings { AllowedPosixRoots = [data] },
+            };
+            CheckResult Line(HpcConfig c) => Assert.Single(LocalChecks.Run(c, simulate: true), r => r.Name == "posix inputs");
+
+            Assert.Equal(CheckStatus.Pass, Line(config).Status);
+            Assert.Contains("hard-linked", Line(config).Detail);
+            var missing = Line(config with { Staging = new StagingSettings { AllowedPosixRoots = [Path.Join(temp.FullName, "gone")] } });
+            Assert.Equal(CheckStatus.Warn, missing.Status);
+            Assert.Contains("gone", missing.Detail);
+            if (Directory.Exists("/dev/shm"))
+            {
+                var other = Line(config with { Staging = new StagingSettings { AllowedPosixRoots = ["/dev/shm"], MaxPosixCopyBytes = 123 } });
+                // tmpfs is another file system than the temp directory on every Linux host this runs on
+                Assert.Equal(CheckStatus.Warn, other.Status);
+                Assert.Contains("copied into each job, at most 123 bytes per job", other.Detail);
+            }
+            Assert.DoesNotContain(LocalChecks.Run(config with { Staging = new StagingSettings() }, simulate: true), r => r.Name == "posix inputs");
+        }
+        finally
+        {
+            temp.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Check_names_the_root_its_state_and_the_profiles_that_use_it()
     {
         var temp = Directory.CreateTempSubdirectory("emx2hpc-check-");
