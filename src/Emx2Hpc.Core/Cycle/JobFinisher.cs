@@ -122,7 +122,7 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
             var outputResidence = profile?.OutputResidence ?? Residence.Managed;
             // Posix results are registered by path, and EMX2 keeps pointing there: they are moved to the durable root
             // first, so the job directory can go with normal retention.
-            var placed = await PlacePosixAsync(job.JobId, logResidence == Residence.Posix ? logs : [],
+            var placed = await PlacePosixAsync(job.JobId, dirs, logResidence == Residence.Posix ? logs : [],
                 status == JobStatus.Completed && outputResidence == Residence.Posix ? outputs : [], ct);
             if (placed is not null)
             {
@@ -167,11 +167,12 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
         });
     }
 
-    private async Task<PosixPlacement?> PlacePosixAsync(string jobId, IReadOnlyList<OutputFile> logs, IReadOnlyList<OutputFile> outputs,
-        CancellationToken ct) =>
+    /// <summary>Null when nothing of this job is posix-resident (and nothing was moved for it before).</summary>
+    private async Task<PosixPlacement?> PlacePosixAsync(string jobId, JobDirectories dirs, IReadOnlyList<OutputFile> logs,
+        IReadOnlyList<OutputFile> outputs, CancellationToken ct) =>
         logs.Count + outputs.Count == 0 && ctx.Store.GetPosixOutput(jobId) is null
             ? null
-            : await workspace.PlacePosixResultsAsync(jobId, JobDirectories.For(ctx.JobsRoot, jobId), logs, outputs, ct);
+            : await workspace.PlacePosixResultsAsync(jobId, dirs, logs, outputs, ct);
 
     private OutputLimits LimitsFor(ProfileConfig? profile) => new()
     {
