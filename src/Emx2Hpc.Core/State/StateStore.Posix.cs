@@ -50,6 +50,10 @@ public sealed partial class StateStore : IStagedInputJournal
         Query(Cmd($"{PosixOutputColumns} WHERE (state='Moved' AND moved_utc <= $before) OR state='Removing' ORDER BY moved_utc",
             ("$before", Iso(movedBefore))), ReadPosixOutput);
 
+    /// <summary>Moves begun and never finished (the job may since have been given up on), and removals a kill interrupted.</summary>
+    public IReadOnlyList<PosixOutputRow> UnfinishedPosixOutputs() =>
+        Query(Cmd($"{PosixOutputColumns} WHERE state IN ('Moving','Removing') ORDER BY updated_utc"), ReadPosixOutput);
+
     private const string PosixOutputColumns = "SELECT job_id, path, state, files_json, moved_utc FROM posix_outputs";
 
     private static PosixOutputRow ReadPosixOutput(Microsoft.Data.Sqlite.SqliteDataReader r) => new(

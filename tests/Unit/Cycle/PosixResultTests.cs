@@ -204,6 +204,31 @@ public sealed class PosixResultTests(ITestOutputHelper output)
         outside.Delete(recursive: true);
     }
 
+    [Fact]
+    public async Task A_move_abandoned_with_its_job_is_cleaned_up_and_an_unsafe_root_stops_the_sweep()
+    {
+        await using var h = await Harness();
+        var (id, _) = await FinishedJobAsync(h);
+        var root = h.Config.Staging.PosixOutputRoot;
+        PrivateFiles.CreateDirectory(root);
+        var partial = Path.Join(root, $".{id}.partial");
+        Directory.CreateDirectory(partial);
+        File.WriteAllText(Path.Join(partial, "result.txt"), "moved before the job was given up on");
+        h.Store.SetPosixOutput(id, Durable(h, id), PosixOutputState.Moving);
+
+        Assert.Equal(0, Sweep(h, days: 0)); // still tracked: the next finishing attempt restores it
+        Assert.True(Directory.Exists(partial));
+
+        h.Store.InTransaction(tx => tx.Remove(id)); // given up on and retired
+        Assert.Equal(1, Sweep(h, days: 0));
+        Assert.False(Path.Exists(partial));
+        Assert.Equal(PosixOutputState.Removed, h.Store.GetPosixOutput(id)!.State);
+
+        File.SetUnixFileMode(root, (UnixFileMode)0x1FF); // 0777
+        var e = Assert.Throws<IOException>(() => Sweep(h, days: 0));
+        Assert.Contains("group or others may write it", e.Message);
+    }
+
     private static int Sweep(CycleHarness h, int days)
     {
         var ctx = Context(h, h.Config with { Staging = h.Config.Staging with { PosixOutputRetentionDays = days } });
