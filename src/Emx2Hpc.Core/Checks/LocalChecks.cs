@@ -21,6 +21,8 @@ public static class LocalChecks
         yield return StateDatabase(config.Worker.StateDb);
         if (InstanceBinding(config) is { } binding) yield return binding;
         yield return JobsRootCheck.Run(config.Apptainer.TmpDir);
+        if (PosixInputCopyCheck.Run(config) is { } posixInputs) yield return posixInputs;
+        if (PosixOutputRootCheck.Run(config) is { } posixOutputs) yield return posixOutputs;
         if (config.Profiles.Count == 0)
             yield return new CheckResult("profiles", CheckStatus.Warn, "no profiles configured: this worker advertises no capabilities and claims nothing");
         if (!simulate)

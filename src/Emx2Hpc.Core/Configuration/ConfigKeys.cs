@@ -27,7 +27,8 @@ internal static class ConfigKeys
 
     public static readonly IReadOnlyList<string> Apptainer = ["bind_paths", "tmp_dir"];
 
-    public static readonly IReadOnlyList<string> Staging = ["allowed_posix_roots", "max_output_bytes", "max_output_files"];
+    public static readonly IReadOnlyList<string> Staging =
+        ["allowed_posix_roots", "max_output_bytes", "max_output_files", "max_posix_copy_bytes", "posix_output_root", "posix_output_retention_days"];
 
     public static readonly IReadOnlyList<string> Metrics = ["listen", "textfile"];
 

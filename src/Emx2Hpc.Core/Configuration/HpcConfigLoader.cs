@@ -62,7 +62,7 @@ public static class HpcConfigLoader
             Slurm = SlurmSectionReader.Read(document.Mapping("slurm", ConfigKeys.Slurm)),
             Profiles = ProfilesSectionReader.Read(ctx, document.Mapping("profiles", knownKeys: null)),
             Apptainer = ApptainerSectionReader.Read(ctx, document.Mapping("apptainer", ConfigKeys.Apptainer), worker.StateDb),
-            Staging = StagingSectionReader.Read(ctx, document.Mapping("staging", ConfigKeys.Staging)),
+            Staging = StagingSectionReader.Read(ctx, document.Mapping("staging", ConfigKeys.Staging), worker.StateDb),
             Metrics = OperationsSectionReader.ReadMetrics(ctx, document.Mapping("metrics", ConfigKeys.Metrics)),
             Audit = OperationsSectionReader.ReadAudit(ctx, document.Mapping("audit", ConfigKeys.Audit)),
             Status = OperationsSectionReader.ReadStatus(document.Mapping("status", ConfigKeys.Status)),

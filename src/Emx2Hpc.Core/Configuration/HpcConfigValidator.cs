@@ -105,5 +105,10 @@ public static class HpcConfigValidator
         }
         if (staging.MaxOutputBytes < 1) yield return new("staging.max_output_bytes", "must be at least 1 (bytes)");
         if (staging.MaxOutputFiles < 1) yield return new("staging.max_output_files", "must be at least 1");
+        if (staging.MaxPosixCopyBytes < 0) yield return new("staging.max_posix_copy_bytes", "must be 0 (never copy) or more (bytes)");
+        if (!PathRules.IsAbsolutePosix(staging.PosixOutputRoot) || PathRules.HasControlCharacters(staging.PosixOutputRoot))
+            yield return new("staging.posix_output_root", $"posix output root '{staging.PosixOutputRoot}' must be an absolute path");
+        if (staging.PosixOutputRetentionDays < 0)
+            yield return new("staging.posix_output_retention_days", "must be 0 (keep forever) or more (days)");
     }
 }

@@ -15,15 +15,16 @@ namespace Emx2Hpc.Core.Cycle;
 /// commit last. Managed residence uploads bytes; posix registers metadata only (no bytes leave the cluster).</summary>
 internal sealed class ArtifactPublisher(CycleContext ctx)
 {
+    /// <param name="posixDirectory">Where posix-residence files are (under staging.posix_output_root): the content_url.</param>
     public async Task<string?> PublishAsync(TrackedJob job, ArtifactRole role, IReadOnlyList<OutputFile> files, Residence residence,
-        JobDirectories dirs, CancellationToken ct)
+        string? posixDirectory, CancellationToken ct)
     {
         if (files.Count == 0) return null;
         var upload = ctx.Store.GetUpload(job.JobId, role);
         if (upload is { State: UploadState.Committed }) return upload.ArtifactId;
         var residenceName = residence == Residence.Posix ? ArtifactResidence.Posix : ArtifactResidence.Managed;
         if (upload?.ArtifactId is null)
-            upload = await CreateAsync(job, role, residenceName, dirs, ct);
+            upload = await CreateAsync(job, role, residenceName, posixDirectory, ct);
 
         var done = ctx.Store.UploadedFiles(job.JobId, role);
         foreach (var file in files)
@@ -68,7 +69,7 @@ internal sealed class ArtifactPublisher(CycleContext ctx)
         return upload.ArtifactId;
     }
 
-    private async Task<ArtifactUpload> CreateAsync(TrackedJob job, ArtifactRole role, string residence, JobDirectories dirs, CancellationToken ct)
+    private async Task<ArtifactUpload> CreateAsync(TrackedJob job, ArtifactRole role, string residence, string? posixDirectory, CancellationToken ct)
     {
         var pending = new ArtifactUpload { JobId = job.JobId, Role = role, Residence = residence, State = UploadState.Creating };
         ctx.Store.SaveUpload(pending); // intent first: a crash after this line is visible on restart
@@ -77,7 +78,9 @@ internal sealed class ArtifactPublisher(CycleContext ctx)
             Name = $"{(role == ArtifactRole.Log ? "log" : "output")}-{job.JobId[..8]}",
             Type = role == ArtifactRole.Log ? "log" : "blob",
             Residence = residence,
-            ContentUrl = residence == ArtifactResidence.Posix ? new Uri(dirs.Output).AbsoluteUri : null,
+            ContentUrl = residence == ArtifactResidence.Posix
+                ? new Uri(posixDirectory ?? throw new InvalidOperationException("a posix artifact needs its durable directory")).AbsoluteUri
+                : null,
             Metadata = Provenance(job, role),
         }, ct);
         var saved = pending with { ArtifactId = created.Id, State = UploadState.Created };

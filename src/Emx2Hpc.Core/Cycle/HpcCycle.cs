@@ -24,6 +24,7 @@ public sealed class HpcCycle
     private readonly JobFinisher _finisher;
     private readonly TaggedJobs _tagged;
     private readonly WorkspaceRetention _retention;
+    private readonly PosixOutputRetention _posixRetention;
 
     public HpcCycle(CycleContext ctx)
     {
@@ -31,7 +32,8 @@ public sealed class HpcCycle
         var tagged = _tagged = new TaggedJobs(ctx.Scheduler);
         var retirement = new JobRetirement(ctx, tagged);
         var workspace = ctx.Workspace ?? new StagingWorkspace(ctx, new InputStager(new Emx2ArtifactStore(ctx.Client),
-            new StagingOptions { AllowedPosixRoots = ctx.Config.Staging.AllowedPosixRoots }, ctx.Log.For("staging")));
+            new StagingOptions { AllowedPosixRoots = ctx.Config.Staging.AllowedPosixRoots, MaxPosixCopyBytes = ctx.Config.Staging.MaxPosixCopyBytes },
+            ctx.Log.For("staging"), ctx.Store));
         _finisher = new JobFinisher(ctx, new ArtifactPublisher(ctx), workspace);
         _registration = new WorkerRegistration(ctx);
         _reconciler = new ServerReconciler(ctx, retirement, tagged);
@@ -41,6 +43,7 @@ public sealed class HpcCycle
         _monitor = new JobMonitor(ctx, new ProgressRelay(ctx), _finisher);
         _timeouts = new TimeoutPolicy(ctx, _finisher, retirement);
         _retention = new WorkspaceRetention(ctx, workspace);
+        _posixRetention = new PosixOutputRetention(ctx, workspace);
     }
 
     public WorkerRegistration Registration => _registration;
@@ -138,6 +141,7 @@ public sealed class HpcCycle
         if (ok) ok = await Step("finish", async () => report = report with { Finished = await _finisher.FinishAsync(ct) });
         if (ok) await Step("flush", async () => report = report with { ReportsDelivered = report.ReportsDelivered + await _outbox.FlushAsync(ct) });
         await Step("retention", () => { _retention.Sweep(ct); return Task.CompletedTask; });
+        await Step("posix retention", () => { _posixRetention.Sweep(ct); return Task.CompletedTask; });
 
         report = report with
         {

@@ -17,6 +17,17 @@ public interface IJobWorkspace
 
     /// <summary>Writes usage.json beside the job's output directory for its log artifact; null when nothing is written.</summary>
     Task<UsageFile?> WriteUsageAsync(JobDirectories dirs, Scheduling.Usage.JobUsage usage, CancellationToken ct);
+
+    /// <summary>Moves a job's posix-residence result files (collected, checked, open) under staging.posix_output_root
+    /// before they are registered; returns where they are now. Resumable (<see cref="PosixResultMover"/>).</summary>
+    Task<PosixPlacement> PlacePosixResultsAsync(string jobId, JobDirectories dirs, IReadOnlyList<OutputFile> logs, IReadOnlyList<OutputFile> outputs,
+        CancellationToken ct);
+
+    /// <summary>Before results are collected: undoes a move of posix results that a kill interrupted, so output/ is whole.</summary>
+    void RestorePosixResults(string jobId, JobDirectories dirs);
+
+    /// <summary>Removes one job's durable posix results (their retention passed); never follows a link.</summary>
+    void RemovePosixResults(string jobId);
 }
 
 /// <summary>Creates the job's directories exclusively and stages its inputs into them within the per-step budget.</summary>
@@ -38,6 +49,13 @@ internal sealed class StagingWorkspace(CycleContext ctx, InputStager stager) : I
     }
 
     public void Remove(string jobId) => JobWorkspace.Remove(ctx.JobsRoot, jobId);
+
+    public Task<PosixPlacement> PlacePosixResultsAsync(string jobId, JobDirectories dirs, IReadOnlyList<OutputFile> logs,
+        IReadOnlyList<OutputFile> outputs, CancellationToken ct) => new PosixResultMover(ctx).PlaceAsync(jobId, dirs, logs, outputs, ct);
+
+    public void RestorePosixResults(string jobId, JobDirectories dirs) => new PosixResultMover(ctx).Restore(jobId, dirs);
+
+    public void RemovePosixResults(string jobId) => JobWorkspace.Remove(ctx.Config.Staging.PosixOutputRoot, jobId);
 
     public async Task<UsageFile?> WriteUsageAsync(JobDirectories dirs, Scheduling.Usage.JobUsage usage, CancellationToken ct) =>
         await UsageFile.WriteAsync(dirs, usage, ct);

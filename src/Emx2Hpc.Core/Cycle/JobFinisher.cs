@@ -97,6 +97,7 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
         }
         if (job.CollectOutputs && Directory.Exists(dirs.Output))
         {
+            workspace.RestorePosixResults(job.JobId, dirs);
             var profile = ctx.Placement.Profile(job);
             using var collected = await OutputCollector.CollectAsync(dirs, LimitsFor(profile), ct);
             foreach (var skipped in collected.Skipped)
@@ -115,9 +116,20 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
             using var usageFile = logResidence == Residence.Managed && ctx.Store.GetUsage(job.JobId) is { } usage
                 ? await workspace.WriteUsageAsync(dirs, usage, ct) : null;
             var logs = usageFile is null ? collected.Logs : [.. collected.Logs, usageFile.File];
+            var outputs = collected.Outputs;
+            var outputResidence = profile?.OutputResidence ?? Residence.Managed;
+            // Posix results are registered by path, and EMX2 keeps pointing there: they are moved to the durable root
+            // first, so the job directory can go with normal retention.
+            var placed = await PlacePosixAsync(job.JobId, dirs, logResidence == Residence.Posix ? logs : [],
+                status == JobStatus.Completed && outputResidence == Residence.Posix ? outputs : [], ct);
+            if (placed is not null)
+            {
+                if (logResidence == Residence.Posix) logs = placed.Logs;
+                if (outputResidence == Residence.Posix) outputs = placed.Outputs;
+            }
             try
             {
-                logId = await publisher.PublishAsync(job, ArtifactRole.Log, logs, logResidence, dirs, ct);
+                logId = await publisher.PublishAsync(job, ArtifactRole.Log, logs, logResidence, placed?.Directory, ct);
             }
             catch (Emx2ApiException ex) when (!IsTransient(ex))
             {
@@ -130,7 +142,7 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
             {
                 try
                 {
-                    outputId = await publisher.PublishAsync(job, ArtifactRole.Output, collected.Outputs, profile?.OutputResidence ?? Residence.Managed, dirs, ct);
+                    outputId = await publisher.PublishAsync(job, ArtifactRole.Output, outputs, outputResidence, placed?.Directory, ct);
                 }
                 catch (Emx2ApiException ex) when (!IsTransient(ex))
                 {
@@ -148,6 +160,13 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
         };
         ctx.Jobs.Advance(job, JobLifecycle.Done(job, status), body);
     }
+
+    /// <summary>Null when nothing of this job is posix-resident (and nothing was moved for it before).</summary>
+    private async Task<PosixPlacement?> PlacePosixAsync(string jobId, JobDirectories dirs, IReadOnlyList<OutputFile> logs,
+        IReadOnlyList<OutputFile> outputs, CancellationToken ct) =>
+        logs.Count + outputs.Count == 0 && ctx.Store.GetPosixOutput(jobId) is null
+            ? null
+            : await workspace.PlacePosixResultsAsync(jobId, dirs, logs, outputs, ct);
 
     private OutputLimits LimitsFor(ProfileConfig? profile) => new()
     {

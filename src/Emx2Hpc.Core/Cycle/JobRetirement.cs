@@ -13,10 +13,12 @@ internal sealed class JobRetirement(CycleContext ctx, TaggedJobs tagged)
         var job = ctx.Store.GetJob(jobId);
         var output = ctx.Store.GetUpload(jobId, ArtifactRole.Output)?.ArtifactId;
         var log = ctx.Store.GetUpload(jobId, ArtifactRole.Log)?.ArtifactId;
-        // A posix artifact's content_url points into the job's output directory, and EMX2 keeps pointing there:
-        // such a directory is never removed by retention.
+        // Posix results live under staging.posix_output_root (recorded in posix_outputs), so the job directory goes with
+        // normal retention. Only a posix artifact published before that root existed points into the job's output
+        // directory; EMX2 keeps pointing there, so such a directory is never removed.
         var published = new[] { ctx.Store.GetUpload(jobId, ArtifactRole.Output), ctx.Store.GetUpload(jobId, ArtifactRole.Log) };
-        var keep = published.Any(u => u?.Residence == Protocol.ArtifactResidence.Posix);
+        var keep = published.Any(u => u?.Residence == Protocol.ArtifactResidence.Posix && u.ArtifactId is not null)
+                   && ctx.Store.GetPosixOutput(jobId) is null or { State: PosixOutputState.Moving };
         ctx.Store.InTransaction(tx =>
         {
             tx.Remove(jobId);

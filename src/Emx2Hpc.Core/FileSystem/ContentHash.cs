@@ -57,6 +57,33 @@ public static class ContentHash
         }
     }
 
+    /// <summary>Copies <paramref name="source"/> into <paramref name="target"/> and hashes the bytes as they are written,
+    /// so the hash describes the copy whatever happens to the source meanwhile. <paramref name="beforeWrite"/> is told
+    /// the total the copy is about to reach (it may throw to stop a copy that outgrows a limit).</summary>
+    public static async Task<(string Sha256, long Size)> CopyAsync(SafeFileHandle source, SafeFileHandle target, Action<long>? beforeWrite,
+        CancellationToken ct)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            long size = 0;
+            int read;
+            while ((read = await RandomAccess.ReadAsync(source, buffer.AsMemory(0, ChunkSize), size, ct).ConfigureAwait(false)) > 0)
+            {
+                beforeWrite?.Invoke(size + read);
+                await RandomAccess.WriteAsync(target, buffer.AsMemory(0, read), size, ct).ConfigureAwait(false);
+                hash.AppendData(buffer, 0, read);
+                size += read;
+            }
+            return (Hex.Lower(hash.GetHashAndReset()), size);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Hashes a file the worker itself wrote in a directory only it can write (downloaded inputs).</summary>
     public static async Task<(string Sha256, long Size)> OfTrustedFileAsync(string path, CancellationToken ct)
     {

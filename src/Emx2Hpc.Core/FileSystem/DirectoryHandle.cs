@@ -150,6 +150,30 @@ public sealed class DirectoryHandle : IDisposable
 
     public void RemoveTree(string name) => RemoveTree(Encoding.UTF8.GetBytes(name), name);
 
+    /// <summary>Gives the exact inode behind <paramref name="source"/> the new name <paramref name="name"/> in this
+    /// directory (linkat of /proc/self/fd/N with AT_SYMLINK_FOLLOW: the magic link resolves to the open file itself,
+    /// not to whatever its old name points at now). Returns 0, or the errno: EXDEV across file systems, EPERM when
+    /// fs.protected_hardlinks refuses a file this account neither owns nor may write, ENOENT when the file was
+    /// deleted or /proc is not mounted; the caller then copies from the same descriptor instead.</summary>
+    public int TryLinkInode(SafeFileHandle source, string name)
+    {
+        var proc = Libc.Z($"/proc/self/fd/{(int)source.DangerousGetHandle()}");
+        return Libc.linkat(Libc.AT_FDCWD, proc, Fd, Libc.Z(name), Libc.AT_SYMLINK_FOLLOW) == 0 ? 0 : Libc.LastError;
+    }
+
+    /// <summary>renameat from this directory to <paramref name="target"/> (atomic within one file system; an
+    /// existing non-directory <paramref name="to"/> is replaced, never followed).</summary>
+    public void Rename(string from, DirectoryHandle target, string to)
+    {
+        if (Libc.renameat(Fd, Libc.Z(from), target.Fd, Libc.Z(to)) != 0) throw Error(Join(from), Libc.LastError);
+    }
+
+    /// <summary>fchmod of this directory (mkdirat's mode is cut by the umask; this sets exactly what is asked).</summary>
+    public void SetPermissions(UnixFileMode mode)
+    {
+        if (Libc.fchmod(Fd, (uint)mode) != 0) throw Error(DisplayPath, Libc.LastError);
+    }
+
     /// <summary>Unlinks a non-directory child (a link itself, never its target). Missing is fine.</summary>
     public void Unlink(string name)
     {

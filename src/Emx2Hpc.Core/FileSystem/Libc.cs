@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Emx2Hpc.Core.FileSystem;
 
 /// <summary>The few libc calls that make descriptor-relative file access possible (openat, statx, mkdirat,
-/// unlinkat, fdopendir). .NET only offers path-based APIs, and a path a job can write is re-resolved by the kernel
+/// unlinkat, fdopendir, linkat, renameat). .NET only offers path-based APIs, and a path a job can write is re-resolved by the kernel
 /// on every call, so a job can swap a component for a link between our check and our use. Linux only (the
 /// product runs on Linux head nodes); <see cref="EnsureSupported"/> fails with a clear error elsewhere instead of
 /// falling back to something unsafe.</summary>
@@ -15,6 +15,7 @@ internal static class Libc
     public const int AT_SYMLINK_NOFOLLOW = 0x100;
     public const int AT_REMOVEDIR = 0x200;
     public const int AT_EMPTY_PATH = 0x1000;
+    public const int AT_SYMLINK_FOLLOW = 0x400;
 
     public const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
 
@@ -22,7 +23,7 @@ internal static class Libc
     public static readonly int O_DIRECTORY = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x4000 : 0x10000;
     public static readonly int O_NOFOLLOW = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x8000 : 0x20000;
 
-    public const int EEXIST = 17, ENOENT = 2, ENOTDIR = 20, ELOOP = 40, EINTR = 4, EXDEV = 18;
+    public const int EEXIST = 17, ENOENT = 2, ENOTDIR = 20, ELOOP = 40, EINTR = 4, EXDEV = 18, EPERM = 1, EACCES = 13, EMLINK = 31;
 
     /// <summary>Throws <see cref="PlatformNotSupportedException"/> unless this is 64-bit Linux on x86-64 or arm64,
     /// the only layouts the constants and the dirent offset above are written for.</summary>
@@ -53,6 +54,12 @@ internal static class Libc
 
     [DllImport(Library, SetLastError = true)]
     public static extern int fchmod(int fd, uint mode);
+
+    [DllImport(Library, SetLastError = true)]
+    public static extern int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags);
+
+    [DllImport(Library, SetLastError = true)]
+    public static extern int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath);
 
     [DllImport(Library, SetLastError = true)]
     public static extern IntPtr fdopendir(int fd);

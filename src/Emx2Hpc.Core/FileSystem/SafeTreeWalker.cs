@@ -22,6 +22,9 @@ public sealed record WalkLimits
     /// <summary>Refuse regular files with more than one link: in a job-writable tree a hard link is a way to get
     /// a file from anywhere on the same file system (the worker's secret) uploaded under an innocent name.</summary>
     public bool RefuseHardLinks { get; init; } = true;
+    /// <summary>Also hand out each directory, before anything below it, as an item with no handle and no problem
+    /// (whoever mirrors a tree needs its empty directories too).</summary>
+    public bool ReportDirectories { get; init; }
     /// <summary>Top-level names the walk leaves out (e.g. log files collected separately).</summary>
     public Func<string, bool>? SkipTopLevel { get; init; }
 }
@@ -84,6 +87,7 @@ public static class SafeTreeWalker
                                 continue;
                             }
                             subdirectories.Add((subdirectory, path, depth + 1, true));
+                            if (limits.ReportDirectories) yield return new WalkItem(path, null, subdirectory.Status());
                             continue;
                         }
                         if (item!.Handle is not null && (bytes += item.Status.Size) > limits.MaxBytes)

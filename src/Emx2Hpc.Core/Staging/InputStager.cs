@@ -6,23 +6,28 @@ using Emx2Hpc.Core.Scheduling;
 namespace Emx2Hpc.Core.Staging;
 
 /// <summary>Makes a job's input artifacts available under <c>&lt;job&gt;/input/</c>: each artifact at
-/// <c>input/&lt;artifact_id&gt;</c> (downloaded or linked), each named reference also at <c>input/&lt;name&gt;</c>.
-/// Safe to call again for the same job after a crash: links are corrected, verified files are kept.</summary>
+/// <c>input/&lt;artifact_id&gt;</c> (downloaded, or for posix inputs a private view of hard links or copies), each
+/// named reference also at <c>input/&lt;name&gt;</c> (a relative link to the artifact id). Safe to call again for the
+/// same job after a crash: links are corrected, verified files and finished views are kept.</summary>
 public sealed class InputStager
 {
     private readonly IArtifactStore _store;
     private readonly HpcLog _log;
     private readonly PosixInputStager _posix;
     private readonly ManagedInputStager _managed;
+    private readonly StagingOptions _options;
 
-    public InputStager(IArtifactStore store, StagingOptions options, HpcLog log)
+    /// <param name="journal">Where posix input views are recorded before and after they are built (SQLite in the
+    /// cycle); without one every staging rebuilds them.</param>
+    public InputStager(IArtifactStore store, StagingOptions options, HpcLog log, IStagedInputJournal? journal = null)
     {
         var relative = options.AllowedPosixRoots.FirstOrDefault(r => !Path.IsPathFullyQualified(r));
         if (relative is not null)
             throw new ArgumentException($"staging.allowed_posix_roots entries must be absolute paths, got '{relative}'", nameof(options));
         _store = store;
         _log = log;
-        _posix = new PosixInputStager(options, log);
+        _options = options;
+        _posix = new PosixInputStager(options, journal ?? NoStagedInputJournal.Instance, log);
         _managed = new ManagedInputStager(store, log);
     }
 
@@ -35,10 +40,11 @@ public sealed class InputStager
         Directory.CreateDirectory(dirs.Input);
 
         var staged = new Dictionary<string, (string Residence, string? Sha256)>(StringComparer.Ordinal);
+        var copies = new CopyBudget(_options.MaxPosixCopyBytes);
         foreach (var id in references.Select(r => r.ArtifactId).Distinct(StringComparer.Ordinal))
         {
             ct.ThrowIfCancellationRequested();
-            staged[id] = await StageArtifactAsync(jobId, id, dirs, ct).ConfigureAwait(false);
+            staged[id] = await StageArtifactAsync(jobId, id, dirs, copies, ct).ConfigureAwait(false);
         }
 
         var items = new List<StagedInput>(references.Count);
@@ -52,7 +58,8 @@ public sealed class InputStager
         return new StagedInputs(items);
     }
 
-    private async Task<(string Residence, string? Sha256)> StageArtifactAsync(string jobId, string id, JobDirectories dirs, CancellationToken ct)
+    private async Task<(string Residence, string? Sha256)> StageArtifactAsync(string jobId, string id, JobDirectories dirs, CopyBudget copies,
+        CancellationToken ct)
     {
         var artifact = await _store.GetArtifactAsync(id, ct).ConfigureAwait(false);
         if (!string.Equals(artifact.Status, ArtifactStatus.Committed, StringComparison.Ordinal))
@@ -65,8 +72,7 @@ public sealed class InputStager
         var sha = residence switch
         {
             ArtifactResidence.Managed => await _managed.StageAsync(artifact, local, ct).ConfigureAwait(false),
-            ArtifactResidence.Posix => await _posix.StageAsync(artifact, local, VerificationStamp.FileFor(dirs.Root, id), ct)
-                .ConfigureAwait(false),
+            ArtifactResidence.Posix => await _posix.StageAsync(jobId, artifact, dirs.Input, copies, ct).ConfigureAwait(false),
             // Their file GETs answer with redirects to storage this worker has no client for; refusing is honest,
             // falling into the managed path (as the reference did) fails later with a confusing error.
             _ => throw new StagingException(

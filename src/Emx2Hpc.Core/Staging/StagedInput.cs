@@ -1,7 +1,7 @@
 namespace Emx2Hpc.Core.Staging;
 
 /// <summary>One staged input reference. LocalPath is <c>input/&lt;artifact_id&gt;</c> (a directory for managed
-/// inputs, a link to the real location for posix ones); a named reference is additionally reachable as
+/// inputs, a private view of hard links or copies of the checked files for posix ones); a named reference is additionally reachable as
 /// <c>input/&lt;name&gt;</c>. Sha256 is the verified content hash, or the artifact's own when it declared none.</summary>
 public sealed record StagedInput(string ArtifactId, string? Name, string LocalPath, string Residence, string? Sha256);
 

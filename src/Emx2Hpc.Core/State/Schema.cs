@@ -76,6 +76,19 @@ internal static class Schema
         CREATE TABLE job_usage (
             job_id TEXT PRIMARY KEY, usage_json TEXT NOT NULL, recorded_utc TEXT NOT NULL);
         """,
+        // v5: posix containment. Input views are recorded Building before they are built and Ready once verified in
+        // place; posix-residence results are recorded Moving before they are placed under staging.posix_output_root,
+        // Moved (with the manifest EMX2 is given) after, and Removing/Removed by their own retention.
+        """
+        CREATE TABLE posix_input_views (
+            job_id TEXT NOT NULL, artifact_id TEXT NOT NULL, state TEXT NOT NULL, tree_sha256 TEXT,
+            linked_files INTEGER NOT NULL DEFAULT 0, copied_files INTEGER NOT NULL DEFAULT 0, copied_bytes INTEGER NOT NULL DEFAULT 0,
+            updated_utc TEXT NOT NULL,
+            PRIMARY KEY (job_id, artifact_id));
+        CREATE TABLE posix_outputs (
+            job_id TEXT PRIMARY KEY, path TEXT NOT NULL, state TEXT NOT NULL, files_json TEXT,
+            moved_utc TEXT, removed_utc TEXT, updated_utc TEXT NOT NULL);
+        """,
     ];
 
     public static int Current => Migrations.Count;

@@ -38,7 +38,9 @@ public sealed partial class StateStore
         Execute(Cmd("UPDATE job_workspaces SET state='Released', released_utc=$now WHERE job_id=$id",
             ("$id", jobId), ("$now", Iso(now))), tx);
 
-    public void ForgetWorkspace(string jobId) => Execute(Cmd("DELETE FROM job_workspaces WHERE job_id=$id", ("$id", jobId)));
+    /// <summary>The directory is gone: its row goes, and with it the records of the posix input views it held.</summary>
+    public void ForgetWorkspace(string jobId) => Execute(Cmd(
+        "DELETE FROM job_workspaces WHERE job_id=$id; DELETE FROM posix_input_views WHERE job_id=$id;", ("$id", jobId)));
 
     private static JobWorkspaceRow ReadWorkspace(Microsoft.Data.Sqlite.SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), Enum.Parse<WorkspaceState>(r.GetString(2)), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetString(4),

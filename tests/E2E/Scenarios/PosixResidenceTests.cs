@@ -7,7 +7,8 @@ using Xunit.Abstractions;
 
 namespace Emx2Hpc.Tests.E2E.Scenarios;
 
-/// <summary>Scenario 6: outputs with posix residence stay on the cluster; EMX2 keeps only paths, hashes and sizes.</summary>
+/// <summary>Scenario 6: outputs with posix residence stay on the cluster, under the durable posix output root; EMX2 keeps
+/// only paths, hashes and sizes.</summary>
 public sealed class PosixResidenceTests(E2EEnvironment env, ITestOutputHelper output) : E2ETest(env, output)
 {
     [E2EFact]
@@ -17,7 +18,8 @@ public sealed class PosixResidenceTests(E2EEnvironment env, ITestOutputHelper ou
 
         job = await RunToEndAsync(job.Id, JobStatus.Completed);
 
-        var outputDir = Path.Combine(Env.JobDir(job.Id), "output");
+        // Moved out of the job directory to the durable staging.posix_output_root before EMX2 was given the URL.
+        var outputDir = Path.Combine(Env.PosixOutputsDir, job.Id);
         var artifact = Env.Artifact(job.OutputArtifactId!);
         Assert.Equal(ArtifactStatus.Committed, artifact.Status);
         Assert.Equal("posix", artifact.Residence);

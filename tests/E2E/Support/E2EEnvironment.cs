@@ -45,6 +45,8 @@ public sealed class E2EEnvironment : IAsyncLifetime
     public string ScriptsDir => Path.Combine(Root, "scripts");
     public string DataDir => Path.Combine(Root, "data");
     public string JobsDir => Path.Combine(Root, "jobs");
+    /// <summary>staging.posix_output_root: where posix-residence results are moved before EMX2 is given their URL.</summary>
+    public string PosixOutputsDir => Path.Combine(Root, "posix-outputs");
     public string ConfigPath => Path.Combine(Root, "config.yaml");
     public string CliDll { get; private set; } = "";
 
@@ -226,6 +228,7 @@ public sealed class E2EEnvironment : IAsyncLifetime
             staging:
               allowed_posix_roots:
                 - {DataDir}
+              posix_output_root: {PosixOutputsDir}
 
             """);
         File.WriteAllText(path, yaml.ToString());

@@ -7,7 +7,8 @@ using Xunit.Abstractions;
 
 namespace Emx2Hpc.Tests.MiniHpc.Scenarios;
 
-/// <summary>An output with posix residence stays on the shared filesystem; EMX2's file URL names where it is, and
+/// <summary>An output with posix residence stays on the shared filesystem, moved to the durable posix output root;
+/// EMX2's file URL names where it is, and
 /// that path holds the bytes EMX2 recorded (hash and size), readable by the service user.</summary>
 public sealed class PosixSharedTests(MiniHpcEnvironment env, ITestOutputHelper output) : MiniHpcTest(env, output)
 {
@@ -26,7 +27,8 @@ public sealed class PosixSharedTests(MiniHpcEnvironment env, ITestOutputHelper o
         var location = response.Headers.Location!;
         Assert.Equal("file", location.Scheme);
         Worker.Note($"EMX2 says {file.Path} is at {location}");
-        Assert.StartsWith(Path.Combine(MiniHpcEnvironment.Shared, "jobs") + "/", location.LocalPath);
+        // Moved out of the job directory to the durable staging.posix_output_root before EMX2 was given the URL.
+        Assert.StartsWith(Env.PosixOutputsDir + "/" + id + "/", location.LocalPath);
 
         // Read as the service user (not root), the way a downstream job on any node would.
         var read = await MiniCluster.RunAsync("setpriv",

@@ -41,6 +41,8 @@ public sealed class MiniHpcEnvironment : IAsyncLifetime
     public string RunName { get; } = "emx2hpc-" + Guid.NewGuid().ToString("N")[..8];
     public string WorkerHome => Path.Combine(Shared, "home", ServiceUser, RunName);
     public string JobsDir => Path.Combine(Shared, "jobs", RunName);
+    /// <summary>staging.posix_output_root: posix-residence results are moved here, readable by other cluster users.</summary>
+    public string PosixOutputsDir => Path.Combine(Shared, "posix-outputs", RunName);
     public string ScriptsDir => Path.Combine(Shared, "apps", RunName);
     public string ConfigPath => Path.Combine(WorkerHome, "config.yaml");
     public string CliDll { get; private set; } = "";
@@ -70,6 +72,7 @@ public sealed class MiniHpcEnvironment : IAsyncLifetime
         Directory.CreateDirectory(WorkerHome);
         Directory.CreateDirectory(Path.Combine(WorkerHome, "state"));
         Directory.CreateDirectory(JobsDir);
+        Directory.CreateDirectory(PosixOutputsDir);
         var secretFile = Path.Combine(WorkerHome, "worker.secret");
         File.WriteAllText(secretFile, _secret + "\n");
         File.SetUnixFileMode(secretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -81,7 +84,8 @@ public sealed class MiniHpcEnvironment : IAsyncLifetime
         });
         File.WriteAllText(ConfigPath, Config(secretFile));
         // Everything the worker owns belongs to the directory user; the home stays private.
-        await Cluster.GiveToServiceUserAsync(WorkerHome, JobsDir);
+        await Cluster.GiveToServiceUserAsync(WorkerHome, JobsDir, PosixOutputsDir);
+        File.SetUnixFileMode(PosixOutputsDir, (UnixFileMode)0b111_101_101); // 0755: owned, not writable by others, readable
         File.SetUnixFileMode(WorkerHome, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         // The jobs root must be the service user's alone: the worker refuses to stage under one others can read or write.
         File.SetUnixFileMode(JobsDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -97,7 +101,7 @@ public sealed class MiniHpcEnvironment : IAsyncLifetime
         _http.Dispose();
         await Emulator.DisposeAsync();
         if (Environment.GetEnvironmentVariable("EMX2HPC_MINIHPC_KEEP") != "1")
-            foreach (var dir in new[] { WorkerHome, JobsDir, ScriptsDir })
+            foreach (var dir in new[] { WorkerHome, JobsDir, PosixOutputsDir, ScriptsDir })
             {
                 try { Directory.Delete(dir, recursive: true); }
                 catch (IOException) { }
@@ -174,6 +178,7 @@ public sealed class MiniHpcEnvironment : IAsyncLifetime
             staging:
               allowed_posix_roots:
                 - {JobsDir}
+              posix_output_root: {PosixOutputsDir}
 
             """);
         return yaml.ToString();

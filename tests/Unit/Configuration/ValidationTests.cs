@@ -127,6 +127,12 @@ public class ValidationTests
         { "apptainer:\n  tmp_dir: \"\"\n", 2, "apptainer.tmp_dir", "must not be empty" },
         { "staging:\n  allowed_posix_roots:\n    - data\n", 3, "staging.allowed_posix_roots[0]", "allowed root 'data' must be an absolute path" },
         { "staging:\n  allowed_posix_roots: [~, /x]\n", 2, "staging.allowed_posix_roots[0]", "list item is empty" },
+        { "staging:\n  posix_output_root: results\n", 2, "staging.posix_output_root", "posix output root 'results' must be an absolute path" },
+        { "staging:\n  posix_output_root: [/a]\n", 2, "staging.posix_output_root", "expected a single value, got a list" },
+        { "staging:\n  posix_output_retention_days: -1\n", 2, "staging.posix_output_retention_days", "must be 0 (keep forever) or more (days)" },
+        { "staging:\n  posix_output_retention_days: soon\n", 2, "staging.posix_output_retention_days", "expected an integer, got 'soon'" },
+        { "staging:\n  max_posix_copy_bytes: -1\n", 2, "staging.max_posix_copy_bytes", "must be 0 (never copy) or more (bytes)" },
+        { "staging:\n  posix_output_rot: /x\n", 2, "staging.posix_output_rot", "did you mean 'posix_output_root'?" },
         { "profile:\n  a: 1\n", 1, "profile", "unknown key 'profile'; did you mean 'profiles'?" },
         { "- a\n- b\n", 1, "", "expected a mapping of keys to values, got a list" },
         { "emx2:\n  <<: {base_url: x}\n", 2, "emx2.\"<<\"", "merge keys ('<<') are not supported" },
@@ -220,6 +226,16 @@ public class ValidationTests
     {
         var config = Load("apptainer:\n  bind_paths: [/a, \"/b:/c\", \"/d:/e:ro\"]\n");
         Assert.Equal(["/a", "/b:/c", "/d:/e:ro"], config.Apptainer.BindPaths);
+    }
+
+    [Fact]
+    public void Posix_output_settings_are_read_and_default_beside_the_state_database()
+    {
+        var set = Load("staging:\n  posix_output_root: /lustre/results//\n  posix_output_retention_days: 30\n  max_posix_copy_bytes: 0\n").Staging;
+        Assert.Equal(("/lustre/results", true, 30, 0L), (set.PosixOutputRoot, set.PosixOutputRootConfigured, set.PosixOutputRetentionDays, set.MaxPosixCopyBytes));
+        var unset = Load("worker:\n  state_db: /srv/hpc/state.db\n").Staging;
+        Assert.Equal(("/srv/hpc/posix-outputs", false, 0, 10L << 30),
+            (unset.PosixOutputRoot, unset.PosixOutputRootConfigured, unset.PosixOutputRetentionDays, unset.MaxPosixCopyBytes));
     }
 
     [Fact]

@@ -87,7 +87,13 @@ public sealed class CompletionTests(ITestOutputHelper output)
 
         var job = h.Job(id);
         Assert.Equal(JobStatus.Completed, job.Status);
-        var url = new Uri(h.Dirs(id).Output).AbsoluteUri;
+        // Moved to the durable root before registration (EMX2 keeps pointing there), not left in the job's output/.
+        var durable = Path.Join(h.Config.Staging.PosixOutputRoot, id);
+        var url = new Uri(durable).AbsoluteUri;
+        Assert.Equal("42\n", File.ReadAllText(Path.Join(durable, "result.txt")));
+        Assert.Equal("nested\n", File.ReadAllText(Path.Join(durable, "a/b/c.txt")));
+        Assert.True(File.Exists(Path.Join(durable, $"slurm-{slurmId}.out")));
+        Assert.Equal(PosixOutputState.Moved, h.Store.GetPosixOutput(id)!.State);
         foreach (var artifactId in new[] { job.OutputArtifactId!, job.LogArtifactId! })
         {
             var artifact = h.Artifact(artifactId);

@@ -110,7 +110,7 @@ public sealed class CycleHarness : IAsyncDisposable
             Slurm = new SlurmSettings(),
             Profiles = options.Profiles.ToList(),
             Apptainer = new ApptainerSettings { TmpDir = Path.Combine(root, "jobs") },
-            Staging = new StagingSettings { AllowedPosixRoots = roots },
+            Staging = new StagingSettings { AllowedPosixRoots = roots, PosixOutputRoot = Path.Combine(root, "posix-outputs"), PosixOutputRootConfigured = true },
         };
         HpcConfigValidator.ThrowIfInvalid(config);
         IScheduler scheduler = options.Scripted

@@ -1,3 +1,4 @@
+using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
 using Xunit;
@@ -144,7 +145,7 @@ public sealed class StagingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Posix_input_inside_an_allowed_root_is_linked_not_copied()
+    public async Task Posix_input_inside_an_allowed_root_is_hard_linked_not_copied()
     {
         await using var h = await CycleHarness.StartAsync(output, o => o.AllowedPosixRootNames.Add("data"));
         var file = Path.Combine(h.Root, "data", "reads.txt");
@@ -155,9 +156,18 @@ public sealed class StagingTests(ITestOutputHelper output)
         var job = await h.RunUntilFinishedAsync(id);
 
         Assert.Equal(JobStatus.Completed, job.Status);
-        var staged = new FileInfo(Path.Combine(h.Dirs(id).Input, input));
-        Assert.Equal(file, staged.LinkTarget);
-        Assert.Equal(Sorted($"{input}\tsymlink (not followed)", "reads\tsymlink (not followed)"), InputLines(h, job));
+        // The job sees the very inode that was checked and hashed (a hard link on the same file system), not a link
+        // that a later rename of the original could redirect.
+        var staged = Path.Combine(h.Dirs(id).Input, input);
+        Assert.Equal(FileKind.Regular, FileKindProbe.Of(staged));
+        Assert.Equal(Inode(file), Inode(staged));
+        Assert.Equal(Sorted($"{input}\t5\t{Sha("ACGT\n")}", "reads\tsymlink (not followed)"), InputLines(h, job));
         Assert.DoesNotContain(h.Sent, r => r.Path.StartsWith($"/api/hpc/artifacts/{input}/files", StringComparison.Ordinal));
+    }
+
+    private static ulong Inode(string path)
+    {
+        using var handle = File.OpenHandle(path);
+        return DirectoryHandle.Status(handle).Inode;
     }
 }

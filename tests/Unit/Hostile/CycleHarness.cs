@@ -63,7 +63,7 @@ internal sealed class CycleHarness : IAsyncDisposable
                 },
             ],
             Apptainer = new ApptainerSettings { TmpDir = root.Combine("jobs") },
-            Staging = new StagingSettings { AllowedPosixRoots = [root.Combine("data")] },
+            Staging = new StagingSettings { AllowedPosixRoots = [root.Combine("data")], PosixOutputRoot = root.Combine("posix-outputs"), PosixOutputRootConfigured = true },
         };
         HpcConfigValidator.ThrowIfInvalid(config);
         Directory.CreateDirectory(root.Combine("data"));

@@ -7,9 +7,9 @@ using Xunit;
 
 namespace Emx2Hpc.Tests.Unit.Hostile;
 
-/// <summary>Posix inputs are linked into the job, so their content_url decides what a job can read. Only paths
-/// that resolve (every link followed) inside staging.allowed_posix_roots may be linked; everything else is refused
-/// before any link exists in input/.</summary>
+/// <summary>Posix inputs are staged into the job as a private view, so their content_url decides what a job can read.
+/// Only paths that resolve (every link followed) inside staging.allowed_posix_roots, with no link, FIFO or device
+/// anywhere inside, may be staged; everything else is refused before anything is left in input/.</summary>
 [Collection(HostileCollection.Name)]
 public sealed class PosixInputTests
 {
@@ -93,10 +93,20 @@ public sealed class PosixInputTests
         }
 
         var staged = await stager.StageAsync(JobId, inputs, dirs, CancellationToken.None);
-        var link = Path.Combine(dirs.Input, id);
-        Assert.Equal(FileKind.Symlink, FileKindProbe.Of(link));
-        var target = RealPath.Resolve(link);
-        Assert.True(PathSafety.IsSameOrInside(RealPath.Resolve(root.Combine("data")), target), $"{target} is outside the allowed root");
+        // The job's view is private (hard links or copies of the checked files, real directories), never a link out.
+        var view = Path.Combine(dirs.Input, id);
+        var source = root.Combine(c.Url.Replace("file://ROOT/", "", StringComparison.Ordinal));
+        if (FileKindProbe.Of(view) == FileKind.Regular)
+        {
+            Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(view));
+        }
+        else
+        {
+            Assert.Equal(FileKind.Directory, FileKindProbe.Of(view));
+            var shown = HostileRoot.Snapshot(view);
+            Assert.DoesNotContain(shown.Values, v => v.StartsWith("l:", StringComparison.Ordinal));
+            Assert.Equal(HostileRoot.Snapshot(source), shown);
+        }
         HostileRoot.AssertChangesOnlyUnder(before, root.Snapshot(), $"jobs/{JobId}/input/{id}");
         Assert.Single(staged.Items);
         return Verdict.Contained;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Staging;
@@ -11,7 +10,7 @@ public class PosixStagingTests
     private static string Url(string path) => "file://" + path;
 
     [Fact]
-    public async Task File_inside_an_allowed_root_is_linked_and_verified()
+    public async Task File_inside_an_allowed_root_is_staged_as_a_hard_link_and_verified()
     {
         using var f = new StagingFixture();
         var file = f.Temp.WriteFile("data/ref.fa", "ACGT");
@@ -21,8 +20,8 @@ public class PosixStagingTests
         var staged = await f.StageAsync(new[] { id }, f.Temp["data"]);
 
         Assert.Equal(new StagedInput(id, null, f.InputPath(id), "posix", sha), Assert.Single(staged.Items));
-        Assert.Equal(FileKind.Symlink, FileKindProbe.Of(f.InputPath(id)));
-        Assert.Equal(file, new FileInfo(f.InputPath(id)).LinkTarget);
+        Assert.Equal(FileKind.Regular, FileKindProbe.Of(f.InputPath(id)));
+        Assert.Equal(StagingFixture.Inode(file), StagingFixture.Inode(f.InputPath(id))); // the checked inode itself
         Assert.Equal("ACGT", File.ReadAllText(f.InputPath(id)));
         Assert.Equal(0, f.Store.ListCalls); // posix content is never downloaded
     }
@@ -56,50 +55,59 @@ public class PosixStagingTests
     }
 
     [Fact]
-    public async Task Verification_stamp_is_reused_until_a_file_changes()
+    public async Task A_view_recorded_ready_is_reused_without_reading_the_input_again()
     {
-        using var f = new StagingFixture();
+        using var f = new StagingFixture { Journal = new MemoryStagedInputJournal() };
         var file = f.Temp.WriteFile("data/big.bin", "pretend this is large");
         var id = f.Store.AddPosix(Url(file), FakeArtifactStore.Sha("pretend this is large"));
         await f.StageAsync(new[] { id }, f.Temp["data"]);
+        var journal = (MemoryStagedInputJournal)f.Journal;
+        Assert.Equal(new PosixViewRecord(true, FakeArtifactStore.Sha("pretend this is large"), 0), journal.Records[(StagingFixture.JobId, id)]);
 
-        var stampFile = Path.Combine(f.Dirs.Root, ".staging", id + ".verified.json");
-        var stamp = JsonNode.Parse(File.ReadAllText(stampFile))!;
-        Assert.Equal(id, (string?)stamp["artifact_id"]);
-        Assert.Equal(file, (string?)stamp["path"]);
-        Assert.Equal(FakeArtifactStore.Sha("pretend this is large"), (string?)stamp["files"]![0]!["sha256"]);
-        Assert.Equal(21L, (long?)stamp["files"]![0]!["size"]);
-
-        // Prove the second run trusts the stamp: make the stamp and the artifact agree on a hash the bytes do not have.
+        // Prove the second run trusts the record: make it and the artifact agree on a hash the bytes do not have.
         var fake = FakeArtifactStore.Sha("fake");
-        stamp["files"]![0]!["sha256"] = fake;
-        File.WriteAllText(stampFile, stamp.ToJsonString());
+        journal.Records[(StagingFixture.JobId, id)] = new PosixViewRecord(true, fake, 0);
         f.Store.Update(id, a => a with { Sha256 = fake });
         var staged = await f.StageAsync(new[] { id }, f.Temp["data"]);
         Assert.Equal(fake, staged.Items[0].Sha256);
 
-        // A changed mtime invalidates the entry: the real hash is computed and no longer matches.
-        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(5));
+        // The view gone (or never finished): it is built again from the input and verified, and the lie is caught.
+        File.Delete(f.InputPath(id));
         var e = await Assert.ThrowsAsync<StagingException>(() => f.StageAsync(new[] { id }, f.Temp["data"]));
         Assert.Equal($"input_hash_mismatch: artifact {id} expected={fake} actual={FakeArtifactStore.Sha("pretend this is large")}", e.Message);
+        Assert.False(journal.Records[(StagingFixture.JobId, id)].Ready);
+        Assert.Equal(FileKind.Missing, FileKindProbe.Of(f.InputPath(id)));
     }
 
     [Fact]
-    public async Task A_corrupt_stamp_only_costs_a_rehash()
+    public async Task A_view_killed_mid_build_is_removed_and_built_again()
     {
-        using var f = new StagingFixture();
-        var file = f.Temp.WriteFile("data/x.txt", "hello");
-        var id = f.Store.AddPosix(Url(file), FakeArtifactStore.Sha("hello"));
-        Directory.CreateDirectory(Path.Combine(f.Dirs.Root, ".staging"));
-        File.WriteAllText(Path.Combine(f.Dirs.Root, ".staging", id + ".verified.json"), "{not json");
+        // kill -9 while building: the journal says Building and a half-made tree is left under the temporary name.
+        var journal = new MemoryStagedInputJournal();
+        using var f = new StagingFixture { Journal = journal };
+        f.Temp.WriteFile("data/set/a.txt", "hello");
+        f.Temp.WriteFile("data/set/b/c.txt", "bye");
+        var expected = TreeHash.Compute([("a.txt", FakeArtifactStore.Sha("hello")), ("b/c.txt", FakeArtifactStore.Sha("bye"))]);
+        var id = f.Store.AddPosix(Url(f.Temp["data/set"]), expected);
+        journal.Building(StagingFixture.JobId, id);
+        var partial = f.InputPath($".{id}.partial");
+        Directory.CreateDirectory(Path.Combine(partial, "b"));
+        File.WriteAllText(Path.Combine(partial, "b", "c.txt"), "half");
+        File.CreateSymbolicLink(Path.Combine(partial, "escape"), "/etc");
 
         var staged = await f.StageAsync(new[] { id }, f.Temp["data"]);
 
-        Assert.Equal(FakeArtifactStore.Sha("hello"), staged.Items[0].Sha256);
+        Assert.Equal(expected, staged.Items[0].Sha256);
+        Assert.Equal(FileKind.Missing, FileKindProbe.Of(partial));
+        Assert.Equal(["a.txt", "b/c.txt"], Directory.EnumerateFiles(f.InputPath(id), "*", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(f.InputPath(id), p)).Order(StringComparer.Ordinal));
+        Assert.Equal("bye", File.ReadAllText(f.InputPath($"{id}/b/c.txt")));
+        Assert.True(journal.Records[(StagingFixture.JobId, id)].Ready);
+        Assert.True(Directory.Exists("/etc")); // the leftover link was unlinked, never followed
     }
 
     [Fact]
-    public async Task Restaging_keeps_a_correct_link_and_replaces_a_wrong_one()
+    public async Task Restaging_replaces_whatever_is_at_the_input_name()
     {
         using var f = new StagingFixture();
         var file = f.Temp.WriteFile("data/ref.fa", "ACGT");
@@ -107,10 +115,11 @@ public class PosixStagingTests
         File.CreateSymbolicLink(f.InputPath(id), "/etc/passwd");
 
         await f.StageAsync(new[] { id }, f.Temp["data"]);
-        Assert.Equal(file, new FileInfo(f.InputPath(id)).LinkTarget);
+        Assert.Equal(FileKind.Regular, FileKindProbe.Of(f.InputPath(id)));
+        Assert.Equal("ACGT", File.ReadAllText(f.InputPath(id)));
 
         await f.StageAsync(new[] { id }, f.Temp["data"]);
-        Assert.Equal(file, new FileInfo(f.InputPath(id)).LinkTarget);
+        Assert.Equal(StagingFixture.Inode(file), StagingFixture.Inode(f.InputPath(id)));
     }
 
     [Fact]
@@ -170,7 +179,8 @@ public class PosixStagingTests
 
         await f.StageAsync(new[] { id }, f.Temp["data"]);
 
-        Assert.Equal(file, new FileInfo(f.InputPath(id)).LinkTarget);
+        Assert.Equal(StagingFixture.Inode(file), StagingFixture.Inode(f.InputPath(id)));
+        Assert.Equal("ACGT", File.ReadAllText(f.InputPath(id)));
     }
 
     [Fact]

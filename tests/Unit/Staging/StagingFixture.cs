@@ -22,8 +22,13 @@ internal sealed class StagingFixture : IDisposable
         Dirs.Create();
     }
 
+    /// <summary>Where posix views are recorded (none by default: every staging rebuilds).</summary>
+    public IStagedInputJournal? Journal { get; set; }
+
+    public StagingOptions Options { get; set; } = new();
+
     public InputStager Stager(params string[] allowedRoots) =>
-        new(Store, new StagingOptions { AllowedPosixRoots = allowedRoots }, new HpcLog(Log, "staging", LogLevel.Debug));
+        new(Store, Options with { AllowedPosixRoots = allowedRoots }, new HpcLog(Log, "staging", LogLevel.Debug), Journal);
 
     public Task<StagedInputs> StageAsync(object inputs, params string[] allowedRoots) =>
         Stager(allowedRoots).StageAsync(JobId, JsonSerializer.SerializeToElement(inputs), Dirs, CancellationToken.None);
@@ -37,5 +42,26 @@ internal sealed class StagingFixture : IDisposable
             .Select(p => Path.GetRelativePath(Temp.Path, p).Replace('\\', '/'))
             .Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>Inode of a path (links not followed): a hard link shares it with its original, a copy does not.</summary>
+    public static ulong Inode(string path) =>
+        DirectoryHandle.Open(Path.GetDirectoryName(path)!, followLinks: true) is var dir
+            ? Using(dir, d => d.StatusOf(Path.GetFileName(path))!.Value.Inode) : 0;
+
+    private static T Using<T>(DirectoryHandle dir, Func<DirectoryHandle, T> read)
+    {
+        using (dir) return read(dir);
+    }
+
     public void Dispose() => Temp.Dispose();
+}
+
+/// <summary>The journal the cycle keeps in SQLite, in memory.</summary>
+internal sealed class MemoryStagedInputJournal : IStagedInputJournal
+{
+    public Dictionary<(string Job, string Artifact), PosixViewRecord> Records { get; } = new();
+
+    public PosixViewRecord? Find(string jobId, string artifactId) => Records.GetValueOrDefault((jobId, artifactId));
+    public void Building(string jobId, string artifactId) => Records[(jobId, artifactId)] = new PosixViewRecord(false, null, 0);
+    public void Ready(string jobId, string artifactId, string? treeSha256, int linkedFiles, int copiedFiles, long copiedBytes) =>
+        Records[(jobId, artifactId)] = new PosixViewRecord(true, treeSha256, copiedBytes);
 }

@@ -26,7 +26,7 @@ public sealed class ShadowRunner(HpcConfig config, CycleRunnerOptions options, H
             var ctx = new CycleContext
             {
                 Config = config, Client = client, Store = store, Scheduler = new ShadowScheduler(real, plan), Log = log.For("cycle"),
-                Clock = options.Clock, Workspace = new ShadowWorkspace(plan),
+                Clock = options.Clock, Workspace = new ShadowWorkspace(plan, config.Staging.PosixOutputRoot),
                 UnknownGrace = options.UnknownGrace ?? TimeSpan.FromSeconds(120), SubmitSettleTime = real.SubmitSettleTime,
             };
             var report = await new HpcCycle(ctx).RunAsync(register: true, acceptWork: true, ct);
