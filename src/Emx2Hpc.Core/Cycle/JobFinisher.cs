@@ -1,6 +1,7 @@
 using Emx2Hpc.Core.Configuration;
 using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Protocol;
+using Emx2Hpc.Core.Scheduling;
 using Emx2Hpc.Core.Scheduling.Usage;
 using Emx2Hpc.Core.Staging;
 using Emx2Hpc.Core.State;
