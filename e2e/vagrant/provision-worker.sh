@@ -75,8 +75,9 @@ install -m 0600 -o "$SERVICE_USER" -g "$SERVICE_USER" "$STAGE/secret" /etc/emx2-
 for d in /var/lib/emx2-hpc /data/jobs /data/jobs/tmp /var/log/emx2-hpc; do
     install -d -m 0700 -o "$SERVICE_USER" -g "$SERVICE_USER" "$d"
 done
-# Posix input artifacts are staged from here; the tests' posix outputs stay on the cluster.
-install -d -m 0755 -o "$SERVICE_USER" -g "$SERVICE_USER" /data/e2e
+# Posix input artifacts are staged from here; posix-residence results are moved to /data/e2e-results (the
+# configuration's staging.posix_output_root), readable by cluster users, writable only by the service user.
+install -d -m 0755 -o "$SERVICE_USER" -g "$SERVICE_USER" /data/e2e /data/e2e-results
 
 # Check before cron starts: a broken install fails here, loudly, not silently in cron's log.
 if ! runuser -u "$SERVICE_USER" -- pwsh -NoProfile -NonInteractive -c \

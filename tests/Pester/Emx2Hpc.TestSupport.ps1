@@ -154,5 +154,6 @@ function Start-E2ELocalEnvironment {
     $env:EMX2_HPC_INSTANCE_REGISTRY = Join-Path $Directory 'state/instances'
     $env:EMX2_HPC_JOBS_DIR = Join-Path $Directory 'jobs'
     $env:EMX2_HPC_DATA_DIR = Join-Path $Directory 'data'
+    $env:EMX2_HPC_POSIX_OUTPUT_ROOT = Join-Path $Directory 'results'   # the worker creates it 0700
     @{ Emulator = $emulator; BaseUrl = $emulator.Url; Token = $token; Config = $config }
 }
