@@ -107,6 +107,13 @@ cp "$RUN/secret" "$STAGE/secret"
 cp "$HERE/provision-worker.sh" "$STAGE/"
 tar -C "$RUN" -cf - stage | vm_ssh 'rm -rf /tmp/stage && tar -C /tmp -xf -'
 log "staged .NET, pwsh and $(basename "$ZIP") in the guest"
+# Boot-time robustness of the guest's slurmd under software emulation: Slurm 24.11's slurmd creates a systemd scope at
+# start and gives up after SystemdTimeout (1 s by default), which a guest booting on a busy host overran (slurmd
+# failed after the reboot scenario's reboot). A longer timeout, and systemd restarting slurmd should it fail anyway.
+vm_ssh 'sudo install -d /etc/systemd/system/slurmd.service.d &&
+    printf "[Service]\nRestart=on-failure\nRestartSec=5\n" | sudo tee /etc/systemd/system/slurmd.service.d/emx2hpc-rig.conf >/dev/null &&
+    printf "SystemdTimeout=60000\n" | sudo tee /etc/slurm/cgroup.conf >/dev/null && sudo systemctl daemon-reload'
+log "guest: slurmd restarts on failure, SystemdTimeout 60 s"
 # Two partitions for the cancellation scenarios, beside 'debug' (which the other jobs keep to themselves):
 # 'parked' is DOWN (sbatch accepts, nothing starts), 'closed' is INACTIVE (sbatch refuses). Runtime-only: a
 # reboot of the guest forgets them, which the fault scenarios (run last) do not mind.
