@@ -55,12 +55,11 @@ public sealed class AuditTrail(string workerId, bool enabled, TimeProvider clock
     /// <summary>The EMX2 user who created the job, from the job as claimed (absent for older servers).</summary>
     private static string? SubmitUser(TrackedJob job)
     {
-        if (job.JobJson is null) return null;
         try
         {
-            return JsonSerializer.Deserialize<JobDto>(job.JobJson, JsonDefaults.Options)?.SubmitUser;
+            return job.Claim?.Job.SubmitUser;
         }
-        catch (JsonException)
+        catch (FormatException)
         {
             return null;
         }

@@ -105,7 +105,7 @@ internal sealed class ArtifactPublisher(CycleContext ctx)
             ["scheduler"] = job.SchedulerName,
             ["scheduler_job_id"] = job.SchedulerJobId,
         };
-        if (job.JobJson is not null && JsonSerializer.Deserialize<JobDto>(job.JobJson, JsonDefaults.Options) is { } claimed)
+        if (job.Claim?.Job is { } claimed)
         {
             if (claimed.SubmitUser is not null) meta["created_by"] = claimed.SubmitUser;
             try

@@ -29,6 +29,14 @@ public sealed class CycleContext
     public Audit.AuditTrail Audit => _audit ??= new Audit.AuditTrail(Config.Emx2.WorkerId, Config.Audit.Enabled, Clock);
     private Audit.AuditTrail? _audit;
 
+    /// <summary>The one place that answers "this job's directories" and "this job's profile".</summary>
+    public JobPlacement Placement => _placement ??= new JobPlacement(Config);
+    private JobPlacement? _placement;
+
+    /// <summary>The one writer of tracked job rows: each phase change with its report, in one transaction.</summary>
+    internal JobAdvancer Jobs => _jobs ??= new JobAdvancer(Store);
+    private JobAdvancer? _jobs;
+
     public string WorkerId => Config.Emx2.WorkerId;
     public string JobsRoot => Config.Apptainer.TmpDir;
     public DateTimeOffset Now => Clock.GetUtcNow();

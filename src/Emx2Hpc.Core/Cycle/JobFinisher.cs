@@ -1,7 +1,6 @@
 using Emx2Hpc.Core.Configuration;
 using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Protocol;
-using Emx2Hpc.Core.Scheduling;
 using Emx2Hpc.Core.Scheduling.Usage;
 using Emx2Hpc.Core.Staging;
 using Emx2Hpc.Core.State;
@@ -26,10 +25,9 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
     public void Decide(TrackedJob job, string status, string detail, bool collectOutputs,
         string? auditEvent = null, IReadOnlyDictionary<string, object?>? auditData = null, JobUsage? usage = null)
     {
-        var decided = job with { Phase = LocalPhase.Finishing, TerminalStatus = status, TerminalDetail = detail, CollectOutputs = collectOutputs };
-        ctx.Store.InTransaction(tx =>
+        var decided = JobLifecycle.Finish(job, status, detail, collectOutputs);
+        ctx.Jobs.Advance(job, decided, tx =>
         {
-            tx.Upsert(decided);
             if (usage is not null)
             {
                 tx.SaveUsage(job.JobId, usage);
@@ -62,7 +60,7 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
                 var message = ex is OperationCanceledException
                     ? $"collecting results took longer than worker.step_timeout_seconds ({ctx.Config.Worker.StepTimeoutSeconds}s)"
                     : ex.Message;
-                var attempts = ctx.Store.RecordFinishFailure(job.JobId, JobDirectories.For(ctx.JobsRoot, job.JobId).Root, message);
+                var attempts = ctx.Store.RecordFinishFailure(job.JobId, ctx.Placement.Directories(job).Root, message);
                 if (attempts < MaxFinishAttempts)
                 {
                     ctx.Log.Warn($"publishing results of job {job.JobId} failed ({attempts}/{MaxFinishAttempts}): {message}; retrying next cycle", ("job_id", job.JobId));
@@ -86,7 +84,7 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
         var status = job.TerminalStatus ?? JobStatus.Failed;
         var detail = job.TerminalDetail ?? "";
         string? logId = null, outputId = null;
-        var dirs = JobDirectories.For(ctx.JobsRoot, job.JobId);
+        var dirs = ctx.Placement.Directories(job);
         if (status == JobStatus.Completed && !Directory.Exists(dirs.Output))
         {
             // Typically a job adopted from another daemon (or another jobs root): its results are somewhere else, and
@@ -99,7 +97,7 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
         }
         if (job.CollectOutputs && Directory.Exists(dirs.Output))
         {
-            var profile = ctx.Config.FindProfile(job.Processor ?? "", job.Profile);
+            var profile = ctx.Placement.Profile(job);
             using var collected = await OutputCollector.CollectAsync(dirs, LimitsFor(profile), ct);
             foreach (var skipped in collected.Skipped)
                 ctx.Log.Warn($"job {job.JobId}: not uploading {skipped}", ("job_id", job.JobId));
@@ -148,11 +146,7 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
         {
             OutputArtifactId = outputId, LogArtifactId = logId,
         };
-        ctx.Store.InTransaction(tx =>
-        {
-            tx.Upsert(job with { Phase = LocalPhase.Done, Emx2Status = status, TerminalStatus = status });
-            Reports.Enqueue(tx, job.JobId, ReportKind.Complete, body);
-        });
+        ctx.Jobs.Advance(job, JobLifecycle.Done(job, status), body);
     }
 
     private OutputLimits LimitsFor(ProfileConfig? profile) => new()
@@ -168,11 +162,7 @@ internal sealed class JobFinisher(CycleContext ctx, ArtifactPublisher publisher,
         var detail = $"{(string.IsNullOrEmpty(job.TerminalDetail) ? "" : job.TerminalDetail + "; ")}{why}";
         if (logId is not null) detail += $"; log_artifact={logId}";
         var body = Reports.Transition(ctx, JobStatus.Failed, detail, job.SchedulerJobId) with { LogArtifactId = logId };
-        ctx.Store.InTransaction(tx =>
-        {
-            tx.Upsert(job with { Phase = LocalPhase.Done, Emx2Status = JobStatus.Failed, TerminalStatus = JobStatus.Failed });
-            Reports.Enqueue(tx, job.JobId, ReportKind.Complete, body);
-        });
+        ctx.Jobs.Advance(job, JobLifecycle.Done(job, JobStatus.Failed), body);
     }
 
     /// <summary>The failure is EMX2's or the network's, not the job's files.</summary>

@@ -35,7 +35,7 @@ internal sealed class JobMonitor(CycleContext ctx, ProgressRelay progress, JobFi
         var since = job.UnknownSinceUtc ?? ctx.Now;
         if (job.UnknownSinceUtc is null)
         {
-            ctx.Store.Upsert(job with { UnknownSinceUtc = since });
+            ctx.Jobs.Advance(job, job with { UnknownSinceUtc = since });
             ctx.Log.Warn($"scheduler job {job.SchedulerJobId} of job {job.JobId} is in neither the queue nor accounting; waiting {ctx.UnknownGrace.TotalSeconds:0} s",
                 ("job_id", job.JobId), ("slurm_job_id", job.SchedulerJobId));
         }
@@ -52,8 +52,7 @@ internal sealed class JobMonitor(CycleContext ctx, ProgressRelay progress, JobFi
         // costs no write (and no fsync) per pass.
         if (job.UnknownSinceUtc is not null)
         {
-            job = job with { UnknownSinceUtc = null };
-            ctx.Store.Upsert(job);
+            job = ctx.Jobs.Advance(job, job with { UnknownSinceUtc = null });
         }
         switch (info.State)
         {
@@ -69,7 +68,9 @@ internal sealed class JobMonitor(CycleContext ctx, ProgressRelay progress, JobFi
                 break;
             case SchedulerState.Running:
                 if (job.Emx2Status == JobStatus.Submitted) job = Started(job, info.Detail);
-                NotableReport(job, info);
+                // The relay writes the row again: it must start from the one the notable report wrote, or it would
+                // put the old notable state back and the same state would be reported again next pass.
+                job = NotableReport(job, info);
                 progress.Relay(job);
                 break;
             default:
@@ -92,30 +93,22 @@ internal sealed class JobMonitor(CycleContext ctx, ProgressRelay progress, JobFi
 
     private TrackedJob Started(TrackedJob job, string detail)
     {
-        var next = job with { Phase = LocalPhase.Running, Emx2Status = JobStatus.Started };
-        ctx.Store.InTransaction(tx =>
-        {
-            tx.Upsert(next);
-            Reports.Enqueue(tx, job.JobId, ReportKind.Transition, Reports.Transition(ctx, JobStatus.Started, detail, job.SchedulerJobId));
-        });
+        var next = ctx.Jobs.Advance(job, JobLifecycle.Started(job), Reports.Transition(ctx, JobStatus.Started, detail, job.SchedulerJobId));
         ctx.Log.Info($"job {job.JobId} started ({detail})", ("job_id", job.JobId), ("slurm_job_id", job.SchedulerJobId));
         return next;
     }
 
     /// <summary>SUSPENDED, REQUEUED, PREEMPTED and friends are worth telling EMX2 about even though the status
     /// does not change: once per new state, then at most once per queue_report_interval_seconds.</summary>
-    private void NotableReport(TrackedJob job, SchedulerJobInfo info, string? note = null)
+    /// <returns>The row as it now stands in SQLite.</returns>
+    private TrackedJob NotableReport(TrackedJob job, SchedulerJobInfo info, string? note = null)
     {
-        if (!info.Notable) return;
+        if (!info.Notable) return job;
         var interval = TimeSpan.FromSeconds(ctx.Config.Worker.QueueReportIntervalSeconds);
         var changed = job.LastNotableState != info.RawState;
         var due = job.LastNotableReportUtc is null || (interval > TimeSpan.Zero && ctx.Now - job.LastNotableReportUtc >= interval);
-        if (!changed && !due) return;
-        ctx.Store.InTransaction(tx =>
-        {
-            tx.Upsert(job with { LastNotableState = info.RawState, LastNotableReportUtc = ctx.Now });
-            Reports.Enqueue(tx, job.JobId, ReportKind.Transition,
-                Reports.Transition(ctx, job.Emx2Status, note is null ? info.Detail : $"{info.Detail}; {note}"));
-        });
+        if (!changed && !due) return job;
+        return ctx.Jobs.Advance(job, job with { LastNotableState = info.RawState, LastNotableReportUtc = ctx.Now },
+            Reports.Transition(ctx, job.Emx2Status, note is null ? info.Detail : $"{info.Detail}; {note}"));
     }
 }

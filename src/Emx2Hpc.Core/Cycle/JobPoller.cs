@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Emx2Hpc.Core.Configuration;
 using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
-using Emx2Hpc.Core.Scheduling;
 using Emx2Hpc.Core.State;
 
 namespace Emx2Hpc.Core.Cycle;
@@ -56,8 +54,8 @@ internal sealed class JobPoller(CycleContext ctx)
     {
         if (ctx.Store.GetJob(jobId) is not null) throw new JobClaimConflictException(jobId, $"job {jobId} is already claimed and tracked by this worker");
         var job = await ctx.Client.GetJobAsync(jobId, ct);
-        var profile = ctx.Config.FindProfile(job.Processor ?? "", job.Profile)
-            ?? throw new InvalidOperationException($"no profile configured for {job.Processor}:{job.Profile ?? "default"}; this worker cannot run job {jobId}");
+        var profile = ctx.Placement.Profile(job)
+            ?? throw new InvalidOperationException($"no profile configured for {JobPlacement.ProfileKey(job.Processor, job.Profile)}; this worker cannot run job {jobId}");
         ForeignInstanceCheck.RecordClaimIntent(ctx, jobId);
         JobDto claimed;
         try { claimed = await ctx.Client.ClaimAsync(jobId, ct); }
@@ -105,20 +103,16 @@ internal sealed class JobPoller(CycleContext ctx)
         // The id becomes a directory name; the claim answer is trusted no more than the list it came from.
         if (!Guid.TryParseExact(claimed.Id, "D", out _))
             throw new InvalidOperationException($"EMX2 answered a claim with a job id that is not a UUID ('{Staging.PathSafety.Describe(claimed.Id, 80)}'); not tracking it");
-        var tracked = new TrackedJob
+        var tracked = JobLifecycle.Claim(new TrackedJob
         {
-            JobId = claimed.Id, Processor = claimed.Processor, Profile = claimed.Profile, Phase = LocalPhase.Claimed,
+            JobId = claimed.Id, Processor = claimed.Processor, Profile = claimed.Profile,
             Emx2Status = JobStatus.Claimed,
             ClaimedAtUtc = ctx.Client.ServerClock.ToUtc(claimed.ClaimedAt) ?? ctx.Now,
             TimeoutSeconds = claimed.TimeoutSeconds, SubmissionTimeoutSeconds = profile.SubmissionTimeoutSeconds,
-            JobJson = JsonSerializer.Serialize(claimed, JsonDefaults.Options),
-            WorkDir = JobDirectories.For(ctx.JobsRoot, claimed.Id).Root,
-        };
-        ctx.Store.InTransaction(tx =>
-        {
-            tx.Upsert(tracked);
-            ctx.Audit.Record(tx, Audit.AuditEvents.Claimed, tracked);
+            Claim = ClaimedJob.Of(claimed),
+            WorkDir = ctx.Placement.Directories(claimed.Id).Root,
         });
+        ctx.Jobs.Advance(null, tracked, tx => ctx.Audit.Record(tx, Audit.AuditEvents.Claimed, tracked));
         ForeignInstanceCheck.ClearClaimIntent(ctx, claimed.Id);
         ctx.Log.Info($"claimed job {claimed.Id} ({claimed.Processor}:{claimed.Profile ?? "default"})", ("job_id", claimed.Id));
     }

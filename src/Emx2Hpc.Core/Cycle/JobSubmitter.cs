@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.FileSystem;
 using Emx2Hpc.Core.Protocol;
@@ -67,15 +66,15 @@ internal sealed class JobSubmitter(CycleContext ctx, IJobWorkspace workspace, Ta
             ctx.Log.Warn($"job {job.JobId} was being submitted when the previous run stopped and the scheduler has no trace of it; submitting again", ("job_id", job.JobId));
         }
 
-        var claimed = JsonSerializer.Deserialize<JobDto>(job.JobJson ?? "{}", JsonDefaults.Options)!;
-        var profile = ctx.Config.FindProfile(claimed.Processor ?? "", claimed.Profile);
+        var claimed = job.Claim?.Job ?? new JobDto();
+        var profile = ctx.Placement.Profile(job);
         if (profile is null)
         {
-            finisher.Decide(job, JobStatus.Failed, $"no profile configured for {claimed.Processor}:{claimed.Profile ?? "default"}", collectOutputs: false);
+            finisher.Decide(job, JobStatus.Failed, $"no profile configured for {JobPlacement.ProfileKey(job.Processor, job.Profile)}", collectOutputs: false);
             return false;
         }
 
-        var dirs = JobDirectories.For(ctx.JobsRoot, job.JobId);
+        var dirs = ctx.Placement.Directories(job);
         BatchJobSpec spec;
         StagedInputs staged;
         string script;
@@ -95,12 +94,10 @@ internal sealed class JobSubmitter(CycleContext ctx, IJobWorkspace workspace, Ta
             return false;
         }
 
-        job = job with { Phase = LocalPhase.Submitting, SubmittingSinceUtc = ctx.Now, SubmitAttempts = job.SubmitAttempts + 1, SchedulerName = ctx.Scheduler.Name };
-        var submitting = job;
+        var submitting = JobLifecycle.BeginSubmit(job, ctx.Now, ctx.Scheduler.Name);
         var managedBytes = ManagedBytes(staged);
-        ctx.Store.InTransaction(tx =>
+        job = ctx.Jobs.Advance(job, submitting, tx =>
         {
-            tx.Upsert(submitting);
             if (managedBytes > 0) tx.AddCounter(Metrics.PersistedCounters.BytesDownloaded.Name, [], managedBytes);
             // Staging is complete once the write-ahead mark is set; a crash before this restages (and re-records) it.
             ctx.Audit.Record(tx, Audit.AuditEvents.Staged, submitting, new Dictionary<string, object?>
@@ -120,7 +117,7 @@ internal sealed class JobSubmitter(CycleContext ctx, IJobWorkspace workspace, Ta
             // Nothing was created (a drained partition refuses new jobs): back to Claimed, so the next cycle submits
             // again without the settle time meant for answers that were lost. The submission timeout still bounds
             // how long a job can wait here; other jobs (perhaps for other partitions) go on this cycle.
-            ctx.Store.Upsert(job with { Phase = LocalPhase.Claimed, SubmittingSinceUtc = null });
+            ctx.Jobs.Advance(job, JobLifecycle.BackToClaimed(job));
             ctx.Log.Warn($"job {job.JobId} not submitted yet: {ex.Message}; trying again next cycle", ("job_id", job.JobId));
             return false;
         }
@@ -142,24 +139,15 @@ internal sealed class JobSubmitter(CycleContext ctx, IJobWorkspace workspace, Ta
 
     private void RecordSubmitted(TrackedJob job, string schedulerId, bool recovered, BatchJobSpec? spec = null, string? script = null)
     {
-        ctx.Store.InTransaction(tx =>
+        var submitted = JobLifecycle.Submitted(job, schedulerId, ctx.Scheduler.Name);
+        var report = Reports.Transition(ctx, JobStatus.Submitted, $"Slurm job {schedulerId}{(recovered ? " (recovered after restart)" : "")}", schedulerId);
+        // One event per sbatch: a submission found by its tag after a crash is recorded now, by the run that learns of it.
+        ctx.Jobs.Advance(job, submitted, report, tx => ctx.Audit.Record(tx, Audit.AuditEvents.Submitted, submitted, new Dictionary<string, object?>
         {
-            var submitted = job with
-            {
-                Phase = LocalPhase.Submitted, SchedulerJobId = schedulerId, SchedulerName = ctx.Scheduler.Name,
-                Emx2Status = JobStatus.Submitted, SubmittingSinceUtc = null,
-            };
-            tx.Upsert(submitted);
-            // One event per sbatch: a submission found by its tag after a crash is recorded now, by the run that learns of it.
-            ctx.Audit.Record(tx, Audit.AuditEvents.Submitted, submitted, new Dictionary<string, object?>
-            {
-                ["scheduler"] = ctx.Scheduler.Name, ["partition"] = spec?.Resources.Partition, ["account"] = spec?.Resources.Account,
-                ["batch_script_sha256"] = script is null ? null : Protocol.Hex.Lower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script))),
-                ["recovered_after_restart"] = recovered,
-            });
-            Reports.Enqueue(tx, job.JobId, ReportKind.Transition,
-                Reports.Transition(ctx, JobStatus.Submitted, $"Slurm job {schedulerId}{(recovered ? " (recovered after restart)" : "")}", schedulerId));
-        });
+            ["scheduler"] = ctx.Scheduler.Name, ["partition"] = spec?.Resources.Partition, ["account"] = spec?.Resources.Account,
+            ["batch_script_sha256"] = script is null ? null : Protocol.Hex.Lower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script))),
+            ["recovered_after_restart"] = recovered,
+        }));
         ctx.Log.Info($"submitted job {job.JobId} as {ctx.Scheduler.Name} job {schedulerId}", ("job_id", job.JobId), ("slurm_job_id", schedulerId));
     }
 }

@@ -1,5 +1,4 @@
 using Emx2Hpc.Core.Protocol;
-using Emx2Hpc.Core.Scheduling;
 using Emx2Hpc.Core.Staging;
 using Emx2Hpc.Core.State;
 
@@ -13,7 +12,7 @@ internal sealed class ProgressRelay(CycleContext ctx)
     public TrackedJob Relay(TrackedJob job)
     {
         if (job.Emx2Status != JobStatus.Started) return job;
-        var dirs = JobDirectories.For(ctx.JobsRoot, job.JobId);
+        var dirs = ctx.Placement.Directories(job);
         ProgressReadResult read;
         try
         {
@@ -28,18 +27,13 @@ internal sealed class ProgressRelay(CycleContext ctx)
         var update = read.Update;
         if (update is null || update.Fingerprint == job.ProgressFingerprint)
         {
-            if (next.ProgressOffset != job.ProgressOffset) ctx.Store.Upsert(next);
+            if (next.ProgressOffset != job.ProgressOffset) ctx.Jobs.Advance(job, next);
             return next;
         }
         next = next with { ProgressFingerprint = update.Fingerprint };
-        ctx.Store.InTransaction(tx =>
+        return ctx.Jobs.Advance(job, next, Reports.Transition(ctx, JobStatus.Started, update.Detail) with
         {
-            tx.Upsert(next);
-            Reports.Enqueue(tx, job.JobId, ReportKind.Transition, Reports.Transition(ctx, JobStatus.Started, update.Detail) with
-            {
-                Phase = update.Phase, Message = update.Message, Progress = update.Progress,
-            });
+            Phase = update.Phase, Message = update.Message, Progress = update.Progress,
         });
-        return next;
     }
 }

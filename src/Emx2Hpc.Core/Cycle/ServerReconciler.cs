@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Protocol;
 using Emx2Hpc.Core.Protocol.Dtos;
@@ -104,33 +103,21 @@ internal sealed class ServerReconciler(CycleContext ctx, JobRetirement retiremen
                              $"(job name {JobTag.LegacyJobName(job.Id)}); adopting it", ("job_id", job.Id), ("slurm_job_id", legacy.Job.SchedulerJobId));
             schedulerId = legacy.Job?.SchedulerJobId ?? job.SlurmJobId;
         }
-        var profile = ctx.Config.FindProfile(job.Processor ?? "", job.Profile);
-        var phase = job.Status switch
+        var row = JobLifecycle.Adopt(new TrackedJob
         {
-            JobStatus.Claimed when schedulerId is null => LocalPhase.Claimed,
-            JobStatus.Started => LocalPhase.Running,
-            _ => LocalPhase.Submitted,
-        };
-        var row = new TrackedJob
-        {
-            JobId = job.Id, Processor = job.Processor, Profile = job.Profile, Phase = phase, Emx2Status = job.Status,
+            JobId = job.Id, Processor = job.Processor, Profile = job.Profile, Emx2Status = job.Status,
             SchedulerName = schedulerId is null ? null : ctx.Scheduler.Name, SchedulerJobId = schedulerId,
             ClaimedAtUtc = ctx.Client.ServerClock.ToUtc(job.ClaimedAt) ?? ctx.Now,
-            TimeoutSeconds = job.TimeoutSeconds, SubmissionTimeoutSeconds = profile?.SubmissionTimeoutSeconds,
-            JobJson = JsonSerializer.Serialize(job, JsonDefaults.Options),
-            WorkDir = JobDirectories.For(ctx.JobsRoot, job.Id).Root,
-        };
-        ctx.Store.InTransaction(tx =>
-        {
-            tx.Upsert(row);
-            ctx.Audit.Record(tx, Audit.AuditEvents.Adopted, row, new Dictionary<string, object?> { ["emx2_status"] = job.Status, ["phase"] = phase.ToString().ToLowerInvariant() });
-            // EMX2 still says CLAIMED although the scheduler has the job: the SUBMITTED report was lost.
-            if (job.Status == JobStatus.Claimed && schedulerId is not null)
-            {
-                tx.Upsert(row with { Emx2Status = JobStatus.Submitted });
-                Reports.Enqueue(tx, job.Id, ReportKind.Transition, Reports.Transition(ctx, JobStatus.Submitted, $"Slurm job {schedulerId} (recovered)", schedulerId));
-            }
-        });
+            TimeoutSeconds = job.TimeoutSeconds, SubmissionTimeoutSeconds = ctx.Placement.Profile(job)?.SubmissionTimeoutSeconds,
+            Claim = ClaimedJob.Of(job),
+            WorkDir = ctx.Placement.Directories(job.Id).Root,
+        }, job.Status, schedulerId);
+        // EMX2 still says CLAIMED although the scheduler has the job: the SUBMITTED report was lost, and is queued with the row.
+        var lostSubmitted = job.Status == JobStatus.Claimed && schedulerId is not null;
+        ctx.Jobs.Advance(null, lostSubmitted ? row with { Emx2Status = JobStatus.Submitted } : row,
+            lostSubmitted ? Reports.Transition(ctx, JobStatus.Submitted, $"Slurm job {schedulerId} (recovered)", schedulerId) : null,
+            tx => ctx.Audit.Record(tx, Audit.AuditEvents.Adopted, row,
+                new Dictionary<string, object?> { ["emx2_status"] = job.Status, ["phase"] = JobLifecycle.Name(row.Phase) }));
         ctx.Log.Warn($"adopted job {job.Id} from EMX2 (status {job.Status}, scheduler job {schedulerId ?? "none"})",
             ("job_id", job.Id), ("slurm_job_id", schedulerId));
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Emx2Hpc.Core.Checks;
 using Emx2Hpc.Core.Configuration;
 using Emx2Hpc.Core.Cycle;
@@ -115,7 +114,7 @@ public sealed class WorkerSession : IDisposable
             await c.Registration.RegisterAsync(ct);
             return await c.ClaimAvailableAsync(maxJobs, ct);
         });
-        return tracked.Select(t => JsonSerializer.Deserialize<JobDto>(t.JobJson ?? "{}", JsonDefaults.Options)!).ToList();
+        return tracked.Select(t => t.Claim?.Job ?? new JobDto()).ToList();
     }
 
     public Task<TrackedJob> SubmitJobAsync(string jobId, CancellationToken ct) => Runner.WithLockAsync(c => c.SubmitJobAsync(jobId, ct));

@@ -15,7 +15,9 @@ public sealed partial class StateStore
     public TrackedJob? GetJob(string jobId) =>
         Query(Cmd($"SELECT {JobColumns} FROM tracked_jobs WHERE job_id=$id", ("$id", jobId)), ReadJob).FirstOrDefault();
 
-    public void Upsert(TrackedJob job) => UpsertJob(job, null);
+    /// <summary>Writes a row outside any transaction. The cycle writes rows only through <c>Cycle.JobAdvancer</c> (which
+    /// enforces <see cref="JobLifecycle"/>); this seeds a store in tests.</summary>
+    internal void Upsert(TrackedJob job) => UpsertJob(job, null);
 
     public void Remove(string jobId) => RemoveJob(jobId, null);
 
@@ -97,7 +99,7 @@ public sealed partial class StateStore
             UnknownSinceUtc = Time("unknown_since_utc"),
             LastNotableReportUtc = Time("last_notable_report_utc"),
             LastNotableState = Text("last_notable_state"),
-            JobJson = Text("job_json"),
+            Claim = Text("job_json") is { } json ? ClaimedJob.FromStored(json, Text("job_id")) : null,
             WorkDir = Text("work_dir"),
             CreatedUtc = Time("created_utc")!.Value,
             UpdatedUtc = Time("updated_utc")!.Value,

@@ -225,7 +225,8 @@ public sealed class StateTransaction
     internal StateStore Store { get; }
     internal SqliteTransaction Tx { get; }
 
-    public void Upsert(TrackedJob job) => Store.UpsertJob(job, Tx);
+    /// <summary>Only <c>Cycle.JobAdvancer</c> writes job rows, so every phase change passes <see cref="JobLifecycle"/>.</summary>
+    internal void Upsert(TrackedJob job) => Store.UpsertJob(job, Tx);
     public long Enqueue(string jobId, ReportKind kind, string targetStatus, string payloadJson) => Store.EnqueueReport(jobId, kind, targetStatus, payloadJson, Tx);
     public void Remove(string jobId) => Store.RemoveJob(jobId, Tx);
     public void RecordFinished(string jobId, string finalStatus, string? schedulerJobId, string? outputArtifactId, string? logArtifactId) =>

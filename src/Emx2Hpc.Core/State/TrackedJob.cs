@@ -1,7 +1,8 @@
 namespace Emx2Hpc.Core.State;
 
 /// <summary>Where this worker is with one EMX2 job. Each phase is written to SQLite *before* the side effect
-/// that leads out of it, so after a crash the phase says exactly which step may have half-happened.</summary>
+/// that leads out of it, so after a crash the phase says exactly which step may have half-happened. The legal
+/// changes between phases, and the only code that makes them, are in <see cref="JobLifecycle"/>.</summary>
 public enum LocalPhase
 {
     /// <summary>Claimed in EMX2; inputs not yet staged.</summary>
@@ -45,8 +46,17 @@ public sealed record TrackedJob
     public DateTimeOffset? UnknownSinceUtc { get; init; }
     public DateTimeOffset? LastNotableReportUtc { get; init; }
     public string? LastNotableState { get; init; }
-    /// <summary>The job as claimed (parameters, inputs, submit_user) for provenance metadata (the Python daemon lost these for recovered jobs).</summary>
-    public string? JobJson { get; init; }
+    /// <summary>The job as claimed (parameters, inputs, submit_user) for staging and provenance metadata (the Python
+    /// daemon lost these for recovered jobs). Parsed once per row read, however many steps use it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public ClaimedJob? Claim { get; init; }
+    /// <summary>The claimed job's stored text (column job_json); setting it keeps the text and parses it on first use.</summary>
+    public string? JobJson
+    {
+        get => Claim?.Json;
+        init => Claim = value is null ? null : ClaimedJob.FromStored(value, JobId);
+    }
+    /// <summary>Where the job's directory was placed when it was first tracked, for operators (Get-HpcWorker shows it).
+    /// The cycle derives the directories from the configured jobs root (<c>Cycle.JobPlacement</c>), not from this.</summary>
     public string? WorkDir { get; init; }
     public DateTimeOffset CreatedUtc { get; init; }
     public DateTimeOffset UpdatedUtc { get; init; }

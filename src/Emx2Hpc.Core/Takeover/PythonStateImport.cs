@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Emx2Hpc.Core.Cycle;
 using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Protocol;
@@ -76,15 +75,15 @@ public sealed class PythonStateImport(CycleContext ctx)
         else if (row.SlurmJobId is not null && job.SlurmJobId is not null && row.SlurmJobId != job.SlurmJobId)
             return Decide(ImportAction.Refuse, $"the Python tracker says scheduler job {row.SlurmJobId}, EMX2 says {job.SlurmJobId}");
 
-        var ours = JobDirectories.For(ctx.JobsRoot, job.Id);
+        var ours = ctx.Placement.Directories(job.Id);
         if (schedulerId is not null && row.OutputDir is { } theirs && !SamePath(theirs, ours.Output))
             return Decide(ImportAction.Refuse,
                 $"its output directory {theirs} is not where apptainer.tmp_dir ({ctx.JobsRoot}) puts it ({ours.Output}); set apptainer.tmp_dir to " +
                 $"the Python daemon's ({Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(theirs)))}) so its results can be published");
 
-        var profile = ctx.Config.FindProfile(job.Processor ?? "", job.Profile);
+        var profile = ctx.Placement.Profile(job);
         if (schedulerId is null && profile is null)
-            return Decide(ImportAction.Refuse, $"no profile for {job.Processor}:{job.Profile ?? "default"} in this configuration: it could not be submitted");
+            return Decide(ImportAction.Refuse, $"no profile for {JobPlacement.ProfileKey(job.Processor, job.Profile)} in this configuration: it could not be submitted");
 
         if (ctx.Store.GetJob(job.Id) is { } existing)
             return existing.SchedulerJobId == schedulerId
@@ -93,10 +92,18 @@ public sealed class PythonStateImport(CycleContext ctx)
         if (ctx.Store.IsFinished(job.Id))
             return Decide(ImportAction.Refuse, "this worker already finished it, but EMX2 still lists it in flight");
 
-        var phase = schedulerId is null ? LocalPhase.Claimed : job.Status == JobStatus.Started ? LocalPhase.Running : LocalPhase.Submitted;
+        var imported = JobLifecycle.Import(new TrackedJob
+        {
+            JobId = job.Id, Processor = job.Processor, Profile = job.Profile,
+            Emx2Status = job.Status == JobStatus.Claimed && schedulerId is not null ? JobStatus.Submitted : job.Status,
+            SchedulerName = schedulerId is null ? null : ctx.Scheduler.Name, SchedulerJobId = schedulerId,
+            ClaimedAtUtc = ctx.Client.ServerClock.ToUtc(job.ClaimedAt) ?? row.ClaimedAtUtc ?? ctx.Now,
+            TimeoutSeconds = job.TimeoutSeconds ?? row.TimeoutSeconds, SubmissionTimeoutSeconds = profile?.SubmissionTimeoutSeconds,
+            Claim = ClaimedJob.Of(job), WorkDir = ours.Root,
+        }, job.Status, schedulerId);
         var uploads = await ReusableUploadsAsync(row, ct);
         var state = schedulerId is null ? "" : observed.TryGetValue(schedulerId, out var info) ? $", {info.RawState} in {ctx.Scheduler.Name}" : $", not visible in {ctx.Scheduler.Name} (the grace period applies)";
-        var reason = $"{phase.ToString().ToLowerInvariant()}, EMX2 {job.Status}, scheduler job {schedulerId ?? "none (submitted by the next cycle)"}{state}" +
+        var reason = $"{JobLifecycle.Name(imported.Phase)}, EMX2 {job.Status}, scheduler job {schedulerId ?? "none (submitted by the next cycle)"}{state}" +
                      (row.CompletionPhase is null ? "" : $", completion {row.CompletionPhase}") +
                      string.Concat(uploads.Select(u => $", reuses {u.Role.ToString().ToLowerInvariant()} artifact {u.ArtifactId}")) +
                      (note is null ? "" : $"; {note}");
@@ -104,15 +111,7 @@ public sealed class PythonStateImport(CycleContext ctx)
         {
             JobId = job.Id, Action = ImportAction.Import, Reason = reason, Uploads = uploads,
             SubmittedReport = job.Status == JobStatus.Claimed && schedulerId is not null ? schedulerId : null,
-            Row = new TrackedJob
-            {
-                JobId = job.Id, Processor = job.Processor, Profile = job.Profile, Phase = phase,
-                Emx2Status = job.Status == JobStatus.Claimed && schedulerId is not null ? JobStatus.Submitted : job.Status,
-                SchedulerName = schedulerId is null ? null : ctx.Scheduler.Name, SchedulerJobId = schedulerId,
-                ClaimedAtUtc = ctx.Client.ServerClock.ToUtc(job.ClaimedAt) ?? row.ClaimedAtUtc ?? ctx.Now,
-                TimeoutSeconds = job.TimeoutSeconds ?? row.TimeoutSeconds, SubmissionTimeoutSeconds = profile?.SubmissionTimeoutSeconds,
-                JobJson = JsonSerializer.Serialize(job, JsonDefaults.Options), WorkDir = ours.Root,
-            },
+            Row = imported,
         };
     }
 
@@ -152,13 +151,9 @@ public sealed class PythonStateImport(CycleContext ctx)
             if (decision is not { Action: ImportAction.Import, Row: { } row } || ctx.Store.GetJob(row.JobId) is not null) continue;
             // Artifacts first: a crash before the row leaves nothing that claims the job, and the next apply redoes both.
             foreach (var upload in decision.Uploads) ctx.Store.SaveUpload(upload);
-            ctx.Store.InTransaction(tx =>
-            {
-                tx.Upsert(row);
-                if (decision.SubmittedReport is { } schedulerId)
-                    Cycle.Reports.Enqueue(tx, row.JobId, ReportKind.Transition,
-                        Cycle.Reports.Transition(ctx, JobStatus.Submitted, $"Slurm job {schedulerId} (taken over from the Python daemon)", schedulerId));
-            });
+            ctx.Jobs.Advance(null, row, decision.SubmittedReport is { } schedulerId
+                ? Cycle.Reports.Transition(ctx, JobStatus.Submitted, $"Slurm job {schedulerId} (taken over from the Python daemon)", schedulerId)
+                : null);
             ctx.Log.Info($"imported job {row.JobId} from the Python daemon: {decision.Reason}", ("job_id", row.JobId), ("slurm_job_id", row.SchedulerJobId));
         }
         return plan with { Applied = true };

@@ -191,4 +191,31 @@ public sealed class MonitorTests(ITestOutputHelper output)
         await h.RunCycleAsync();
         Assert.Single(h.Sent, r => r.Path == $"/api/hpc/jobs/{id}/transition");
     }
+
+    [Fact]
+    public async Task A_notable_state_is_reported_once_even_while_the_job_writes_progress()
+    {
+        // The progress relay writes the row after the notable report: it must not put the old notable state back.
+        await using var h = await Scripted(output);
+        var id = await h.CreateJobAsync();
+        await h.RunCycleAsync();
+        h.Scripted.SetStateOf(id, "RUNNING");
+        await h.RunCycleAsync();
+        h.Scripted.SetStateOf(id, "SUSPENDED");
+        h.ClearSent();
+
+        var lines = "";
+        for (var i = 1; i <= 4; i++)
+        {
+            lines += $"{{\"phase\":\"step{i}\",\"progress\":0.{i}}}\n";
+            h.WriteOutput(id, ".hpc_progress.jsonl", lines);
+            await h.RunCycleAsync();
+        }
+
+        var suspended = h.Transitions(id).Where(t => t.Detail?.StartsWith("slurm_state=SUSPENDED", StringComparison.Ordinal) == true);
+        Assert.Single(suspended);
+        Assert.Equal(["step1", "step2", "step3", "step4"], h.Transitions(id).Where(t => t.Phase is not null).Select(t => t.Phase!));
+        // EMX2 keeps one row for a repeated identical transition, so count what was sent: SUSPENDED once, 4 progress lines.
+        Assert.Equal(5, h.Sent.Count(r => r.Path == $"/api/hpc/jobs/{id}/transition"));
+    }
 }
