@@ -23,6 +23,21 @@ die() {
 }
 mkdir -p "$RESULTS"
 
+# What the rig needs on the host, from Debian's packages (apt-get update only when something is missing):
+# build-box.sh's debootstrap/QEMU/partitioning tools, ssh to the guest, and sqlite3, with which the suite reads
+# the emulator's state.
+needed=(debootstrap qemu-system-x86 qemu-utils fdisk openssh-client python3 sqlite3)
+missing=()
+for p in "${needed[@]}"; do
+    [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == 'install ok installed' ]] || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    [[ $EUID -eq 0 ]] || die "missing packages ${missing[*]}; install them or run as root"
+    log "installing ${missing[*]}"
+    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"; } </dev/null ||
+        die "apt-get could not install ${missing[*]}"
+fi
+
 # --- box ------------------------------------------------------------------------------------------
 BOX=$("$HERE/build-box.sh" | tail -n 1)
 [[ -s $BOX/box.qcow2 ]] || die "build-box.sh gave no box"
@@ -63,8 +78,9 @@ EMX2_PORT=$(vm_free_port)
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$RUN/secret"
 chmod 0600 "$RUN/secret"
 TOKEN=vm-e2e-editor-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# --state: the suite reads the worker's heartbeat where EMX2 keeps it (there is no worker read endpoint).
 dotnet "$EMULATOR_DLL" --urls "http://127.0.0.1:$EMX2_PORT" --worker-secret "$WORKER_ID=$RUN/secret" \
-    --user-token "$TOKEN=Editor" >"$RUN/emulator.log" 2>&1 &
+    --user-token "$TOKEN=Editor" --state "$RUN/emx2.db" >"$RUN/emulator.log" 2>&1 &
 EMULATOR_PID=$!
 for ((i = 0; i < 60; i++)); do
     grep -q '^listening on' "$RUN/emulator.log" && break
@@ -91,6 +107,18 @@ cp "$RUN/secret" "$STAGE/secret"
 cp "$HERE/provision-worker.sh" "$STAGE/"
 tar -C "$RUN" -cf - stage | vm_ssh 'rm -rf /tmp/stage && tar -C /tmp -xf -'
 log "staged .NET, pwsh and $(basename "$ZIP") in the guest"
+# Boot-time robustness of the guest's slurmd under software emulation: Slurm 24.11's slurmd creates a systemd scope at
+# start and gives up after SystemdTimeout (1 s by default), which a guest booting on a busy host overran (slurmd
+# failed after the reboot scenario's reboot). A longer timeout, and systemd restarting slurmd should it fail anyway.
+vm_ssh 'sudo install -d /etc/systemd/system/slurmd.service.d &&
+    printf "[Service]\nRestart=on-failure\nRestartSec=5\n" | sudo tee /etc/systemd/system/slurmd.service.d/emx2hpc-rig.conf >/dev/null &&
+    printf "SystemdTimeout=60000\n" | sudo tee /etc/slurm/cgroup.conf >/dev/null && sudo systemctl daemon-reload'
+log "guest: slurmd restarts on failure, SystemdTimeout 60 s"
+# Two partitions for the cancellation scenarios, beside 'debug' (which the other jobs keep to themselves):
+# 'parked' is DOWN (sbatch accepts, nothing starts), 'closed' is INACTIVE (sbatch refuses). Runtime-only: a
+# reboot of the guest forgets them, which the fault scenarios (run last) do not mind.
+vm_ssh 'sudo scontrol create partitionname=parked nodes=ALL state=down && sudo scontrol create partitionname=closed nodes=ALL state=inactive'
+log "partitions parked (DOWN) and closed (INACTIVE) created in the guest"
 vm_ssh "sudo bash /tmp/stage/provision-worker.sh /tmp/stage http://10.0.2.2:$EMX2_PORT $WORKER_ID && sudo rm -rf /tmp/stage"
 log "worker provisioned"
 
@@ -105,7 +133,7 @@ chmod 0700 "$RUN/vm-ssh"
 version=$(sed -n "s/.*ModuleVersion *= *'\([^']*\)'.*/\1/p" "$ROOT/module/Emx2Hpc.psd1")
 rc=0
 EMX2HPC_VM_E2E=1 EMX2_BASE_URL="http://127.0.0.1:$EMX2_PORT" EMX2HPC_E2E_TOKEN=$TOKEN EMX2HPC_E2E_CONFIG=$RUN/client.yaml \
-    EMX2HPC_VM_WORKER_ID=$WORKER_ID EMX2HPC_VM_SSH=$RUN/vm-ssh EMX2HPC_MODULE_DIR=$ROOT/out/Emx2Hpc/$version \
+    EMX2HPC_VM_WORKER_ID=$WORKER_ID EMX2HPC_VM_SSH=$RUN/vm-ssh EMX2HPC_VM_EMX2_STATE=$RUN/emx2.db EMX2HPC_MODULE_DIR=$ROOT/out/Emx2Hpc/$version \
     PSModulePath="${PSModulePath:-/work/psmodules}" \
     "$PWSH" -NoProfile -NonInteractive -Command "
         \$c = New-PesterConfiguration

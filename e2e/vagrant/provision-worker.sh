@@ -65,9 +65,11 @@ install -m 0755 -o root -g root "$STAGE"/scripts/*.sh /opt/emx2hpc/e2e/scripts/
 # --- the service user's config, secret, state and jobs root: its own, private -------------------
 install -d -m 0750 -o "$SERVICE_USER" -g "$SERVICE_USER" /etc/emx2-hpc
 # cron gives no environment: resolve the example's ${EMX2_*:-default} references to fixed values here.
+# max_concurrent_jobs 12: the VM suite starts about ten jobs at once; cycles under emulation are slow.
 # 10.0.2.2 is QEMU's user-mode NAT to the host's loopback: plain http never leaves the machine.
 sed -e "s|\${EMX2_BASE_URL:-[^}]*}|$BASE_URL|" -e "s|\${EMX2_WORKER_ID:-[^}]*}|$WORKER_ID|" \
     -e 's|^  auth_mode: hmac$|  auth_mode: hmac\n  allow_insecure_http: true|' \
+    -e 's|^  max_concurrent_jobs: 4$|  max_concurrent_jobs: 12|' \
     "$STAGE/config.yaml" >/etc/emx2-hpc/config.yaml.new
 install -m 0640 -o "$SERVICE_USER" -g "$SERVICE_USER" /etc/emx2-hpc/config.yaml.new /etc/emx2-hpc/config.yaml
 rm -f /etc/emx2-hpc/config.yaml.new
