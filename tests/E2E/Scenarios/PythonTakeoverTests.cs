@@ -26,6 +26,9 @@ public sealed class PythonTakeoverTests(E2EEnvironment env, ITestOutputHelper ou
         {
             await Env.Worker.ClaimAsync(job.Id);
             var slurmId = slurmIds[job.Id] = await SbatchAsPythonAsync(job.Id);
+            // The unreported job has ended before the takeover looks (as it would after a long outage): it is gone
+            // from squeue's default listing and perhaps not yet in sacct, and must still be found, not run again.
+            if (job == unreported) await WaitUntilEndedAsync(slurmId);
             if (job == reported)
                 await Env.Worker.TransitionAsync(job.Id, new TransitionRequest { Status = JobStatus.Submitted, SlurmJobId = slurmId, Detail = $"Slurm job {slurmId}" });
             rows.Add((job.Id, job == reported ? "SUBMITTED" : "CLAIMED", job == reported ? slurmId : null));
@@ -51,6 +54,16 @@ public sealed class PythonTakeoverTests(E2EEnvironment env, ITestOutputHelper ou
             Assert.Single(StatusPath(job.Id), s => s == JobStatus.Submitted);
         }
     });
+
+    private async Task WaitUntilEndedAsync(string slurmId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await Slurm.SqueueStateAsync(slurmId) is { } state && state != "COMPLETED")
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Slurm job {slurmId} still {state} after 60 s");
+            await Task.Delay(250);
+        }
+    }
 
     /// <summary>The batch script the Python daemon wrote for a host-entrypoint profile (REFERENCE-DAEMON §3.8): its
     /// short job name, no comment, logs in the job's output directory.</summary>

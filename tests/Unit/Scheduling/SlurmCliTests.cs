@@ -22,6 +22,21 @@ public sealed class SlurmCliTests : IDisposable
 
     private static string F(string file) => Fixtures.Slurm("22.05", file);
 
+    // ---- tagged listing (recovery, takeover) ----
+
+    [Fact]
+    public async Task Tagged_listing_sees_a_job_that_just_ended_before_accounting_has_it()
+    {
+        // squeue answers with ended jobs only under -t all; sacct has not recorded the job yet (slurmdbd lags).
+        _runner.On("squeue", c => new(0, c.Arguments.Contains("all") ? F("squeue-finished-all-states.txt") : "", "", TimeSpan.Zero));
+        _runner.On("sacct", 0, "");
+
+        var listed = (await Cli().ListTaggedAsync(CancellationToken.None)).Single(j => j.SchedulerJobId == "30");
+
+        Assert.Equal(("30", "4e2efead-20e8-43b7-a124-da64d7aeb9ad", SchedulerState.Completed), (listed.SchedulerJobId, listed.Emx2JobId, listed.State));
+        Assert.Equal([.. SqueueArgs, "-t", "all"], _runner.CommandsFor("squeue").Single().Arguments);
+    }
+
     // ---- submit ----
 
     [Fact]
@@ -236,7 +251,7 @@ public sealed class SlurmCliTests : IDisposable
 
         var jobs = await Cli().ListTaggedAsync(CancellationToken.None);
 
-        Assert.Equal(SqueueArgs, Assert.Single(_runner.CommandsFor("squeue")).Arguments);
+        Assert.Equal([.. SqueueArgs, "-t", "all"], Assert.Single(_runner.CommandsFor("squeue")).Arguments);
         Assert.Equal([.. SacctPrefix, "-u", "hpcsvc", "-S", "now-604800"], Assert.Single(_runner.CommandsFor("sacct")).Arguments);
         Assert.Equal(["10", "2", "5", "6", "7", "8", "9"], jobs.Select(j => j.SchedulerJobId).Order());
         Assert.All(jobs, j => Assert.NotNull(j.Emx2JobId));

@@ -81,7 +81,10 @@ public sealed class SlurmCli : IScheduler
 
     public async Task<IReadOnlyList<SchedulerJobInfo>> ListTaggedAsync(CancellationToken ct)
     {
-        var live = (await SqueueAsync(ct).ConfigureAwait(false)).Where(IsTagged).ToList();
+        // Every state: a job that ended moments ago has left the default squeue listing and, while slurmdbd lags
+        // behind the controller, is not in sacct yet either. Recovery and takeover would take it for one that was
+        // never submitted and submit it again; squeue keeps it (MinJobAge) until accounting has it.
+        var live = (await SqueueAsync(ct, allStates: true).ConfigureAwait(false)).Where(IsTagged).ToList();
         var since = "now-" + ((long)_options.AccountingLookback.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         var accounting = _options.UseAccounting
             ? (await SacctAsync(["-u", _options.User, "-S", since], ct).ConfigureAwait(false))
@@ -124,11 +127,11 @@ public sealed class SlurmCli : IScheduler
     private static SchedulerJobInfo? Verdict(SchedulerJobInfo? fromSqueue, SchedulerJobInfo? fromSacct) =>
         InProgress(fromSqueue) ? fromSqueue : fromSacct ?? fromSqueue;
 
-    private async Task<IReadOnlyList<SlurmJobRow>> SqueueAsync(CancellationToken ct)
+    private async Task<IReadOnlyList<SlurmJobRow>> SqueueAsync(CancellationToken ct, bool allStates = false)
     {
         List<string> args = ["-h", "-u", _options.User, "-o", SqueueParser.Format];
         // Without accounting, squeue is the only witness of how a job ended (until MinJobAge purges it).
-        if (!_options.UseAccounting) args.AddRange(["-t", "all"]);
+        if (allStates || !_options.UseAccounting) args.AddRange(["-t", "all"]);
         var result = await RunAsync(_options.Squeue, args, ct).ConfigureAwait(false);
         return ParseOrThrow("squeue", result, SqueueParser.Parse);
     }
