@@ -47,8 +47,10 @@ public sealed class PythonTakeoverTests(E2EEnvironment env, ITestOutputHelper ou
             Assert.Equal(JobStatus.Completed, done.Status);
             Assert.NotNull(done.OutputArtifactId);
             Assert.Equal($"hello from {job.Id}\n", await Env.DownloadTextAsync(done.OutputArtifactId!, "greeting.txt"));
-            // slurmdbd may lag behind the controller: wait for the one job's record before counting by name.
-            await Slurm.WaitForSacctAsync(slurmIds[job.Id], r => r.BaseState == "COMPLETED", TimeSpan.FromSeconds(60));
+            // slurmdbd may lag behind the controller, and its first record of a fast job may still be named
+            // "allocation": wait for the one job's final, named record before counting by name.
+            await Slurm.WaitForSacctAsync(slurmIds[job.Id], r => r.BaseState == "COMPLETED" && r.JobName == "emx2-" + job.Id[..8],
+                TimeSpan.FromSeconds(60));
             Assert.Single(await Slurm.SacctByNameAsync("emx2-" + job.Id[..8]));
             Assert.Empty(await Slurm.SacctByNameAsync("emx2-" + job.Id));
             Assert.Single(StatusPath(job.Id), s => s == JobStatus.Submitted);
