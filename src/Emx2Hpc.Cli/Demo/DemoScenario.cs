@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Emx2Hpc.Core.Diagnostics;
 using Emx2Hpc.Core.Emx2;
 using Emx2Hpc.Core.Operations;
@@ -61,8 +62,8 @@ public static class DemoScenario
         var job = await user.CreateJobAsync(new CreateJobRequest
         {
             Processor = DemoConfig.Processor, Profile = DemoConfig.Profile,
-            Inputs = JsonSerializer.SerializeToElement(new[] { inputId }),
-            Parameters = JsonSerializer.SerializeToElement(new { args = new object[] { "--greeting", "hello", 3, true } }),
+            Inputs = JsonDocument.Parse(new JsonArray(inputId).ToJsonString()).RootElement.Clone(),
+            Parameters = JsonDocument.Parse("""{"args":["--greeting","hello",3,true]}""").RootElement.Clone(),
             TimeoutSeconds = 600,
         }, ct);
         output.WriteLine($"created job {job.Id} (PENDING)");

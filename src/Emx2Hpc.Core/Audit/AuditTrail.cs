@@ -33,7 +33,7 @@ public sealed class AuditTrail(string workerId, bool enabled, TimeProvider clock
             if (job.SchedulerJobId is { } sid) body["scheduler_job_id"] = sid;
         }
         foreach (var (key, value) in data ?? new Dictionary<string, object?>())
-            body[key] = JsonSerializer.SerializeToNode(value, JsonDefaults.Options);
+            body[key] = AuditValue.ToNode(value);
         tx.AppendAudit(clock.GetUtcNow(), eventName, job?.JobId, body.ToJsonString());
     }
 

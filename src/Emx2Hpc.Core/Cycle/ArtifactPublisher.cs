@@ -123,6 +123,6 @@ internal sealed class ArtifactPublisher(CycleContext ctx)
             if (claimed.Parameters is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } p)
                 meta["parameters_sha256"] = BodyHash.OfUtf8(p.GetRawText());
         }
-        return JsonSerializer.SerializeToElement(meta);
+        return JsonSerializer.SerializeToElement(meta, LocalJsonContext.Default.JsonObject);
     }
 }

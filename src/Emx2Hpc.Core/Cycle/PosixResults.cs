@@ -11,18 +11,19 @@ public sealed record PosixPlacement(string Directory, IReadOnlyList<OutputFile> 
 {
     /// <summary>The manifest recorded with the Moved state: what EMX2 is told, kept so a restart registers the same.</summary>
     internal string ToJson() => JsonSerializer.Serialize(
-        Logs.Select(f => Entry.Of(ArtifactRole.Log, f)).Concat(Outputs.Select(f => Entry.Of(ArtifactRole.Output, f))).ToList());
+        Logs.Select(f => Entry.Of(ArtifactRole.Log, f)).Concat(Outputs.Select(f => Entry.Of(ArtifactRole.Output, f))).ToList(),
+        LocalJsonContext.Default.ListEntry);
 
     internal static PosixPlacement FromJson(string directory, string json)
     {
-        var entries = JsonSerializer.Deserialize<List<Entry>>(json) ?? [];
+        var entries = JsonSerializer.Deserialize(json, LocalJsonContext.Default.ListEntry) ?? [];
         OutputFile File(Entry e) => new(e.Path, Path.Join(directory, e.Path), e.Size, e.Sha256, e.ContentType);
         return new PosixPlacement(directory,
             entries.Where(e => e.Role == "log").Select(File).ToList(),
             entries.Where(e => e.Role == "output").Select(File).ToList());
     }
 
-    private sealed record Entry(
+    internal sealed record Entry(
         [property: JsonPropertyName("role")] string Role,
         [property: JsonPropertyName("path")] string Path,
         [property: JsonPropertyName("size")] long Size,

@@ -14,9 +14,9 @@ internal static class Reports
     };
 
     public static void Enqueue(StateTransaction tx, string jobId, ReportKind kind, TransitionRequest body) =>
-        tx.Enqueue(jobId, kind, body.Status, JsonSerializer.Serialize(body, JsonDefaults.Options));
+        tx.Enqueue(jobId, kind, body.Status, JsonSerializer.Serialize(body, JsonDefaults.Info<TransitionRequest>()));
 
     public static TransitionRequest Read(OutboxEntry entry) =>
-        JsonSerializer.Deserialize<TransitionRequest>(entry.PayloadJson, JsonDefaults.Options)
+        JsonSerializer.Deserialize(entry.PayloadJson, JsonDefaults.Info<TransitionRequest>())
         ?? throw new InvalidOperationException($"outbox entry {entry.Sequence} has an empty payload");
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
+using System.Runtime.CompilerServices;
 
 namespace Emx2Hpc.Core.Diagnostics;
 
@@ -42,13 +43,11 @@ public sealed class PhaseTimeline
         var lines = new List<string>(phases.Count + 2);
         var sinceProcessStart = ProcessAge();
         var beforeFirst = sinceProcessStart is { } age ? age - (_last.Wall - _first.Wall) : (TimeSpan?)null;
-        lines.Add(beforeFirst is { } before
-            ? $"{"before the host's first line",-28} {Ms(before),8} (jit {Ms(_first.Jit)}, {_first.Methods} methods, {_first.Assemblies} assemblies loaded)"
-            : $"{"before the host's first line",-28} {"?",8} (jit {Ms(_first.Jit)}, {_first.Methods} methods, {_first.Assemblies} assemblies loaded)");
+        lines.Add($"{"before the host's first line",-28} {(beforeFirst is { } before ? Ms(before) : "?"),8}{Work(_first, "assemblies loaded")}");
         foreach (var (name, d) in phases)
-            lines.Add($"{name,-28} {Ms(d.Wall),8} (jit {Ms(d.Jit)}, {d.Methods} methods, {d.Assemblies} assemblies)");
+            lines.Add($"{name,-28} {Ms(d.Wall),8}{Work(d, "assemblies")}");
         var total = _last - default(Sample);
-        lines.Add($"{"total since process start",-28} {(sinceProcessStart is { } s ? Ms(s) : "?"),8} (jit {Ms(total.Jit)}, {total.Methods} methods, {total.Assemblies} assemblies)");
+        lines.Add($"{"total since process start",-28} {(sinceProcessStart is { } s ? Ms(s) : "?"),8}{Work(total, "assemblies")}");
         return lines;
     }
 
@@ -58,6 +57,12 @@ public sealed class PhaseTimeline
         if (!log.IsEnabled(LogLevel.Debug)) return;
         foreach (var line in Describe()) log.Debug(line);
     }
+
+    /// <summary>The JIT's share of a phase. The published CLI is compiled ahead of time: it has no JIT and all its code
+    /// is one image, so the figures would only ever read zero there.</summary>
+    private static string Work(Sample d, string assemblies) => RuntimeFeature.IsDynamicCodeSupported
+        ? $" (jit {Ms(d.Jit)}, {d.Methods} methods, {d.Assemblies} {assemblies})"
+        : " (compiled ahead of time: no jit)";
 
     private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
 

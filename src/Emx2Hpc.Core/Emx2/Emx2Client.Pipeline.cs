@@ -174,7 +174,7 @@ public sealed partial class Emx2Client
         string problem;
         try
         {
-            var value = bytes.Length == 0 ? null : JsonSerializer.Deserialize<T>(bytes, JsonDefaults.Options);
+            var value = bytes.Length == 0 ? null : JsonSerializer.Deserialize(bytes, JsonDefaults.Info<T>());
             problem = value is null ? "empty body" : validate?.Invoke(value) ?? "";
             if (problem.Length == 0) return value!;
         }

@@ -29,7 +29,7 @@ internal sealed class JsonBody : RequestBody
         Hash = BodyHash.Of(bytes);
     }
 
-    public static JsonBody From<T>(T value) => new(JsonSerializer.SerializeToUtf8Bytes(value, JsonDefaults.Options));
+    public static JsonBody From<T>(T value) => new(JsonSerializer.SerializeToUtf8Bytes(value, JsonDefaults.Info<T>()));
 
     public override string Hash { get; }
 

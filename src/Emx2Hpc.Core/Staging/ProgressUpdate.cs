@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Emx2Hpc.Core.Protocol;
 
 namespace Emx2Hpc.Core.Staging;
@@ -14,7 +14,7 @@ public sealed record ProgressUpdate(string? Phase, string? Message, double? Prog
     /// <summary>Stable across processes and .NET versions (unlike GetHashCode), so it can be persisted: SHA-256 of a
     /// canonical JSON array of the three fields, progress in round-trip invariant form.</summary>
     public string Fingerprint =>
-        BodyHash.OfUtf8(JsonSerializer.Serialize(new[] { Phase, Message, Progress?.ToString("R", CultureInfo.InvariantCulture) }));
+        BodyHash.OfUtf8(new JsonArray(Phase, Message, Progress?.ToString("R", CultureInfo.InvariantCulture)).ToJsonString());
 
     /// <summary>Transition detail in the reference daemon's form: <c>progress: &lt;phase&gt;; &lt;message&gt;; &lt;NN&gt;%</c>,
     /// absent parts left out.</summary>

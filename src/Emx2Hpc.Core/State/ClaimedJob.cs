@@ -24,7 +24,7 @@ public sealed class ClaimedJob : IEquatable<ClaimedJob>
     public string Json { get; }
 
     /// <summary>From EMX2's answer: serialized once for the row, never parsed back.</summary>
-    public static ClaimedJob Of(JobDto job) => new(JsonSerializer.Serialize(job, JsonDefaults.Options), job, job.Id);
+    public static ClaimedJob Of(JobDto job) => new(JsonSerializer.Serialize(job, JsonDefaults.Info<JobDto>()), job, job.Id);
 
     /// <summary>From the stored text; parsed on first use of <see cref="Job"/>. The id only names the job in errors.</summary>
     public static ClaimedJob FromStored(string json, string? jobId = null) => new(json, null, jobId);
@@ -40,7 +40,7 @@ public sealed class ClaimedJob : IEquatable<ClaimedJob>
         JobDto? job;
         try
         {
-            job = JsonSerializer.Deserialize<JobDto>(json, JsonDefaults.Options);
+            job = JsonSerializer.Deserialize(json, JsonDefaults.Info<JobDto>());
         }
         catch (JsonException ex)
         {

@@ -88,7 +88,7 @@ public sealed class InstanceRegistry(string root)
     {
         try
         {
-            return JsonSerializer.Deserialize<Binding>(File.ReadAllText(file));
+            return JsonSerializer.Deserialize(File.ReadAllText(file), LocalJsonContext.Default.Binding);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException) { return null; }
         catch (JsonException ex)
@@ -101,7 +101,7 @@ public sealed class InstanceRegistry(string root)
     private static void Write(string file, Binding binding)
     {
         var temp = $"{file}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(binding));
+        File.WriteAllText(temp, JsonSerializer.Serialize(binding, LocalJsonContext.Default.Binding));
         File.Move(temp, file, overwrite: true);
     }
 }

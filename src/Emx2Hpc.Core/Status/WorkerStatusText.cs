@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Emx2Hpc.Core.Status;
 
@@ -27,19 +26,6 @@ public static class WorkerStatusText
         return lines;
     }
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        Converters = { new SecondsConverter() },
-    };
-
     /// <summary>Durations as seconds (a number a script can compare), times as ISO 8601 UTC.</summary>
-    public static string ToJson(WorkerStatus s) => JsonSerializer.Serialize(s, Json);
-
-    private sealed class SecondsConverter : JsonConverter<TimeSpan>
-    {
-        public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => TimeSpan.FromSeconds(reader.GetDouble());
-        public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) => writer.WriteNumberValue(Math.Round(value.TotalSeconds, 3));
-    }
+    public static string ToJson(WorkerStatus s) => JsonSerializer.Serialize(s, WorkerStatusJsonContext.Default.WorkerStatus);
 }

@@ -57,7 +57,7 @@ internal static class JobJson
             switch (item)
             {
                 case JsonValue v when v.GetValueKind() == JsonValueKind.String:
-                    enriched.Add(ArtifactRef(v.GetValue<string>(), artifacts));
+                    enriched.Add((JsonNode)ArtifactRef(v.GetValue<string>(), artifacts));
                     break;
                 case JsonObject obj when ReferencedId(obj) is { } id:
                     var copy = (JsonObject)obj.DeepClone();
@@ -69,7 +69,7 @@ internal static class JobJson
                         AddIfAbsent(copy, "type", a.Type);
                         AddIfAbsent(copy, "status", a.Status);
                     }
-                    enriched.Add(copy);
+                    enriched.Add((JsonNode)copy);
                     break;
                 default:
                     enriched.Add(item?.DeepClone());

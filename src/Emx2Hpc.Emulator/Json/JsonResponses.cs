@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -11,11 +12,13 @@ namespace Emx2Hpc.Emulator.Json;
 internal static class JsonResponses
 {
     // Jackson does not escape '<', '+' or non-ASCII; the default System.Text.Json encoder would.
-    public static readonly JsonSerializerOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Writing = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Task WriteAsync(HttpContext context, int status, JsonNode body, string contentType = ProtocolConstants.JsonContentType)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, Options);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, Writing)) body.WriteTo(writer);
+        var bytes = buffer.WrittenMemory;
         context.Response.StatusCode = status;
         context.Response.ContentType = contentType;
         context.Response.ContentLength = bytes.Length;
@@ -30,5 +33,5 @@ internal static class JsonResponses
 
     /// <summary>Deserializes a response node into one of Core's DTOs (inspection back door).</summary>
     public static T ToDto<T>(JsonNode node) =>
-        node.Deserialize<T>(Core.Protocol.Dtos.JsonDefaults.Options) ?? throw new InvalidOperationException($"cannot map to {typeof(T).Name}");
+        node.Deserialize(Core.Protocol.Dtos.JsonDefaults.Info<T>()) ?? throw new InvalidOperationException($"cannot map to {typeof(T).Name}");
 }

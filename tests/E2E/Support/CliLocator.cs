@@ -2,26 +2,32 @@ using System.Reflection;
 
 namespace Emx2Hpc.Tests.E2E.Support;
 
-/// <summary>Finds the emx2-hpc CLI built together with this test assembly: the same configuration (Debug locally,
-/// Release in CI, which runs `dotnet test --no-build -c Release`) and target framework, under
-/// src/Emx2Hpc.Cli/bin/&lt;Configuration&gt;/&lt;tfm&gt;/emx2-hpc.dll of the repository containing the tests.
-/// EMX2HPC_CLI_DLL overrides the location.</summary>
+/// <summary>Finds the emx2-hpc CLI the scenarios run. By default the one built together with this test assembly: the
+/// same configuration (Debug locally, Release in CI, which runs `dotnet test --no-build -c Release`) and target
+/// framework, src/Emx2Hpc.Cli/bin/&lt;Configuration&gt;/&lt;tfm&gt;/emx2-hpc.dll, run by `dotnet`.
+/// EMX2HPC_CLI names another: a native program (the published, ahead-of-time compiled CLI, as CI runs it, which is
+/// what users install) or a .dll, which is run by `dotnet`.</summary>
 public static class CliLocator
 {
-    public const string OverrideVariable = "EMX2HPC_CLI_DLL";
+    public const string OverrideVariable = "EMX2HPC_CLI";
 
     public static string Configuration => Metadata("Emx2Hpc.BuildConfiguration") ?? "Debug";
     public static string TargetFramework => Metadata("Emx2Hpc.TargetFramework") ?? "net10.0";
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    public static string CliDll()
+    /// <summary>The command line that starts the CLI; the command's own arguments follow it.</summary>
+    public static IReadOnlyList<string> Command()
     {
         var overridden = Environment.GetEnvironmentVariable(OverrideVariable);
         if (!string.IsNullOrWhiteSpace(overridden))
-            return File.Exists(overridden) ? overridden : throw new FileNotFoundException($"{OverrideVariable}={overridden}: no such file");
+        {
+            var path = Path.GetFullPath(overridden);
+            if (!File.Exists(path)) throw new FileNotFoundException($"{OverrideVariable}={overridden}: no such file", path);
+            return path.EndsWith(".dll", StringComparison.Ordinal) ? ["dotnet", path] : [path];
+        }
         var expected = Path.Combine(RepositoryRoot, "src", "Emx2Hpc.Cli", "bin", Configuration, TargetFramework, "emx2-hpc.dll");
-        if (File.Exists(expected)) return expected;
+        if (File.Exists(expected)) return ["dotnet", expected];
         throw new FileNotFoundException(
             $"emx2-hpc.dll not found at {expected}. Build the CLI with the same configuration as the tests " +
             $"(dotnet build -c {Configuration}) or set {OverrideVariable}.", expected);

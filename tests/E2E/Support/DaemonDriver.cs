@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace Emx2Hpc.Tests.E2E.Support;
 
-/// <summary>Drives the daemon the way cron does: `dotnet emx2-hpc.dll once -c config.yaml` as a child process,
+/// <summary>Drives the daemon the way cron does: `emx2-hpc once -c config.yaml` as a child process,
 /// again and again, until EMX2 shows what the scenario waits for. Every run is kept; <see cref="RunAsync"/> writes
 /// a one-line summary per run to the test output and, when the scenario fails, every run's stdout and stderr.</summary>
 public sealed class DaemonDriver(E2EEnvironment env, ITestOutputHelper output)
@@ -33,7 +33,7 @@ public sealed class DaemonDriver(E2EEnvironment env, ITestOutputHelper output)
                 return;
             }
             output.WriteLine($"scenario passed in {_watch.Elapsed.TotalSeconds:0.0}s after {_runs.Count} CLI runs:");
-            foreach (var run in _runs) output.WriteLine($"  {run.Command.Split(' ').Skip(2).FirstOrDefault()} → exit {run.ExitCode} in {run.Duration.TotalSeconds:0.0}s");
+            foreach (var run in _runs) output.WriteLine($"  {run.Command.Split(' ').Skip(env.Cli.Count).FirstOrDefault()} → exit {run.ExitCode} in {run.Duration.TotalSeconds:0.0}s");
         }
         catch
         {
@@ -47,7 +47,7 @@ public sealed class DaemonDriver(E2EEnvironment env, ITestOutputHelper output)
     /// <summary>Any emx2-hpc command with the suite's configuration.</summary>
     public async Task<ChildResult> CliAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null, string? configPath = null)
     {
-        var result = await ChildProcess.RunAsync("dotnet", [env.CliDll, .. args, "-c", configPath ?? env.ConfigPath], RunLimit, environment);
+        var result = await ChildProcess.RunAsync(env.Cli[0], [.. env.Cli.Skip(1), .. args, "-c", configPath ?? env.ConfigPath], RunLimit, environment);
         _runs.Add(result);
         return result;
     }

@@ -48,7 +48,8 @@ public sealed class E2EEnvironment : IAsyncLifetime
     /// <summary>staging.posix_output_root: where posix-residence results are moved before EMX2 is given their URL.</summary>
     public string PosixOutputsDir => Path.Combine(Root, "posix-outputs");
     public string ConfigPath => Path.Combine(Root, "config.yaml");
-    public string CliDll { get; private set; } = "";
+    /// <summary>The command line that starts emx2-hpc (CliLocator).</summary>
+    public IReadOnlyList<string> Cli { get; private set; } = [];
 
     public EmulatorServer Emulator { get; private set; } = null!;
     /// <summary>EMX2 as the Editor user who submits jobs and cancels them.</summary>
@@ -68,7 +69,7 @@ public sealed class E2EEnvironment : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!E2EFactAttribute.Enabled) return;
-        CliDll = CliLocator.CliDll();
+        Cli = CliLocator.Command();
         Root = Directory.CreateTempSubdirectory("emx2hpc-e2e-").FullName;
         // slurmd (possibly another user in the VM) must reach the job directories and scripts.
         File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute

@@ -45,7 +45,8 @@ public sealed class MiniHpcEnvironment : IAsyncLifetime
     public string PosixOutputsDir => Path.Combine(Shared, "posix-outputs", RunName);
     public string ScriptsDir => Path.Combine(Shared, "apps", RunName);
     public string ConfigPath => Path.Combine(WorkerHome, "config.yaml");
-    public string CliDll { get; private set; } = "";
+    /// <summary>The command line that starts emx2-hpc (CliLocator).</summary>
+    public IReadOnlyList<string> Cli { get; private set; } = [];
 
     public EmulatorServer Emulator { get; private set; } = null!;
     public Emx2Client Editor { get; private set; } = null!;
@@ -57,7 +58,7 @@ public sealed class MiniHpcEnvironment : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!MiniHpcFactAttribute.Enabled) return;
-        CliDll = CliLocator.CliDll();
+        Cli = CliLocator.Command();
         await Cluster.RequireServiceUserAsync();
 
         Directory.CreateDirectory(ScriptsDir);

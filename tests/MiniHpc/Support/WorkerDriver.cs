@@ -48,7 +48,7 @@ public sealed class WorkerDriver(MiniHpcEnvironment env, ITestOutputHelper outpu
         var home = Path.Combine(MiniHpcEnvironment.Shared, "home", MiniHpcEnvironment.ServiceUser);
         var result = await ChildProcess.RunAsync("setpriv",
             ["--reuid", MiniHpcEnvironment.ServiceUser, "--regid", MiniHpcEnvironment.ServiceUser, "--init-groups", "--",
-             "dotnet", env.CliDll, "once", "-c", env.ConfigPath],
+             .. env.Cli, "once", "-c", env.ConfigPath],
             RunLimit,
             new Dictionary<string, string>
             {

@@ -41,8 +41,15 @@ public class ProtocolJsonContextTests
     }
 
     [Fact]
-    public void Types_outside_the_context_still_serialize_by_reflection() =>
-        Assert.Equal("""{"a":1}""", JsonSerializer.Serialize(new { a = 1, b = (string?)null }, JsonDefaults.Options));
+    public void Types_outside_the_context_are_refused_by_name_never_served_by_reflection()
+    {
+        // The ahead-of-time compiled CLI has no reflection-built serializers: a fallback would work in tests and
+        // the module, and fail only in the published program.
+        var refused = Assert.Throws<NotSupportedException>(() => JsonSerializer.Serialize(new Uri("http://x/"), JsonDefaults.Options));
+        Assert.Contains("System.Uri", refused.Message);
+        Assert.Throws<NotSupportedException>(() => JsonDefaults.Info<Uri>());
+        Assert.Same(ProtocolJsonContext.Default.JobDto, JsonDefaults.Info<JobDto>());
+    }
 
     [Fact]
     public void A_job_page_reads_and_writes_the_same_as_with_reflection()

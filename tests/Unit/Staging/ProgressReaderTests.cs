@@ -253,4 +253,12 @@ public class ProgressReaderTests : IDisposable
         Assert.NotEqual(a.Fingerprint, new ProgressUpdate("b", "m", 0.51).Fingerprint);
         Assert.NotEqual(new ProgressUpdate("b", null, null).Fingerprint, new ProgressUpdate(null, "b", null).Fingerprint);
     }
+
+    [Fact]
+    public void Fingerprints_persisted_by_the_reflection_serializer_still_match()
+    {
+        // Stored fingerprints decide whether progress is posted again after an upgrade: escaping must not change.
+        string?[] fields = ["<é\"\u0001&", null, "1"];
+        Assert.Equal(BodyHash.OfUtf8(System.Text.Json.JsonSerializer.Serialize(fields)), new ProgressUpdate("<é\"\u0001&", null, 1.0).Fingerprint);
+    }
 }

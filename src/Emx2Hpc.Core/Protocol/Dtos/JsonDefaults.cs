@@ -18,8 +18,13 @@ public static class JsonDefaults
         // default limit (64) one deeply nested job made the whole page unreadable, so no job could be polled at all;
         // 1000 matches Jackson's default nesting limit on the server. JobParameters applies the tight limit per job.
         MaxDepth = 1000,
-        // Protocol DTOs use the compile-time generated code (ProtocolJsonContext); any other type (the emulator's
-        // and tests' own shapes) still falls back to reflection.
-        TypeInfoResolver = JsonTypeInfoResolver.Combine(ProtocolJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+        // Only the compile-time generated code (ProtocolJsonContext), never reflection: the published CLI is compiled
+        // ahead of time (bench/README.md), where reflection-built serializers do not exist. A type outside the context
+        // fails loudly on first use, in every build alike, instead of only in the published one.
+        TypeInfoResolver = ProtocolJsonContext.Default,
     };
+
+    /// <summary>The generated serializer of <typeparamref name="T"/> under <see cref="Options"/>; throws
+    /// NotSupportedException naming the type when ProtocolJsonContext does not list it.</summary>
+    public static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 }

@@ -11,12 +11,6 @@ internal sealed class SimulatedJobStore(string stateDirectory)
 {
     public const string SubmissionsLogName = "submissions.log";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-    };
-
     private string JobsDirectory => Path.Combine(stateDirectory, "jobs");
 
     public string SubmissionsLog => Path.Combine(stateDirectory, SubmissionsLogName);
@@ -28,7 +22,7 @@ internal sealed class SimulatedJobStore(string stateDirectory)
         if (!IsValidId(id)) return null;
         var path = PathOf(id);
         if (!File.Exists(path)) return null;
-        return JsonSerializer.Deserialize<SimulatedJobRecord>(File.ReadAllText(path), Json)
+        return JsonSerializer.Deserialize(File.ReadAllText(path), SimulatedJsonContext.Default.SimulatedJobRecord)
             ?? throw new SchedulerUnavailableException($"simulated job file {path} is empty");
     }
 
@@ -44,7 +38,7 @@ internal sealed class SimulatedJobStore(string stateDirectory)
         Directory.CreateDirectory(JobsDirectory);
         var path = PathOf(job.Id);
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(job, Json), new UTF8Encoding(false));
+        File.WriteAllText(temp, JsonSerializer.Serialize(job, SimulatedJsonContext.Default.SimulatedJobRecord), new UTF8Encoding(false));
         File.Move(temp, path, overwrite: true);
     }
 

@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Emx2Hpc.Core.Scheduling.Simulated;
 
@@ -14,7 +14,7 @@ internal static class SimulatedOutputs
     public static void AppendProgress(SimulatedJobRecord job, double progress, string message)
     {
         Directory.CreateDirectory(job.Output);
-        var line = JsonSerializer.Serialize(new { phase = "simulating", message, progress = Math.Round(progress, 4) });
+        var line = new JsonObject { ["phase"] = "simulating", ["message"] = message, ["progress"] = Math.Round(progress, 4) }.ToJsonString();
         File.AppendAllText(Path.Combine(job.Output, ProgressFile), line + "\n", new UTF8Encoding(false));
     }
 
@@ -31,7 +31,7 @@ internal static class SimulatedOutputs
             .Append("emx2-hpc simulated result\n")
             .Append("job_id: ").Append(job.Emx2JobId).Append('\n')
             .Append("scheduler_job_id: ").Append(job.Id).Append('\n')
-            .Append("args: ").Append(JsonSerializer.Serialize(job.Args)).Append('\n')
+            .Append("args: ").Append(new JsonArray(job.Args.Select(a => (JsonNode?)a).ToArray()).ToJsonString()).Append('\n')
             .Append("environment_names: ").Append(string.Join(", ", job.EnvironmentNames)).Append('\n')
             .Append("inputs (path, size, sha256):\n");
         foreach (var line in InputListing.Describe(job.Input)) text.Append("  ").Append(line).Append('\n');
