@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Emx2Hpc.Core.Diagnostics;
@@ -80,50 +79,33 @@ public sealed class PosixViewTests(ITestOutputHelper output)
         var id = store.AddPosix("file://" + root.Combine("data/set"),
             TreeHash.Compute([("flip.txt", Sha("inside")), ("keep.txt", Sha("keep"))]));
         var stager = Stager(root, store);
-        using var stop = new CancellationTokenSource();
-        long flips = 0;
-        var flipper = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                File.CreateSymbolicLink(linkStaging, root.SecretFile);
-                File.Move(linkStaging, flip, overwrite: true); // rename(2) replaces atomically
-                File.WriteAllText(staging, "inside");
-                File.Move(staging, flip, overwrite: true);
-                flips++;
-            }
-        });
-        var watch = Stopwatch.StartNew();
         int stagings = 0, staged = 0, refused = 0;
-        const int Iterations = 200;
-        try
+        var race = await RaceRunner.RunAsync(200, () =>
         {
-            for (var i = 0; i < Iterations; i++)
+            File.CreateSymbolicLink(linkStaging, root.SecretFile);
+            File.Move(linkStaging, flip, overwrite: true); // rename(2) replaces atomically
+            File.WriteAllText(staging, "inside");
+            File.Move(staging, flip, overwrite: true);
+        }, async () =>
+        {
+            if (Directory.Exists(Path.Combine(dirs.Input, id))) Directory.Delete(Path.Combine(dirs.Input, id), recursive: true); // a fresh job
+            stagings++;
+            try
             {
-                if (Directory.Exists(Path.Combine(dirs.Input, id))) Directory.Delete(Path.Combine(dirs.Input, id), recursive: true); // a fresh job
-                stagings++;
-                try
-                {
-                    await Stage(stager, id, dirs);
-                    staged++;
-                    Assert.Equal("inside", File.ReadAllText(Path.Combine(dirs.Input, id, "flip.txt")));
-                }
-                catch (StagingException e) when (e.Message.Contains("symbolic link", StringComparison.Ordinal))
-                {
-                    refused++;
-                    Assert.Equal(FileKind.Missing, FileKindProbe.Of(Path.Combine(dirs.Input, id)));
-                }
-                AssertNoCanary(dirs.Input);
+                await Stage(stager, id, dirs);
+                staged++;
+                Assert.Equal("inside", File.ReadAllText(Path.Combine(dirs.Input, id, "flip.txt")));
             }
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await flipper;
-        }
-        ContainmentFigures.Print(output, $"posix view flip race: {stagings} stagings, {flips} flips, staged {staged} times (always the inside " +
-                                         $"content), refused as a link {refused} times, canary staged 0 times ({watch.Elapsed.TotalSeconds:0.0}s)");
-        Assert.True(flips > 0);
+            catch (StagingException e) when (e.Message.Contains("symbolic link", StringComparison.Ordinal))
+            {
+                refused++;
+                Assert.Equal(FileKind.Missing, FileKindProbe.Of(Path.Combine(dirs.Input, id)));
+            }
+            AssertNoCanary(dirs.Input);
+        });
+        ContainmentFigures.Print(output, $"posix view flip race: {stagings} stagings, {race.Moves} flips, staged {staged} times (always the inside " +
+                                         $"content), refused as a link {refused} times, canary staged 0 times ({race.Elapsed.TotalSeconds:0.0}s)");
+        Assert.True(race.Moves > 0);
         return Verdict.Contained;
     });
 
@@ -141,51 +123,34 @@ public sealed class PosixViewTests(ITestOutputHelper output)
         File.CreateSymbolicLink(decoySub, root.Combine("outside/dir")); // holds inner-secret.txt with the canary
         var id = store.AddPosix("file://" + set, Sha("inside"));
         var stager = Stager(root, store);
-        using var stop = new CancellationTokenSource();
-        long exchanges = 0;
-        var swapper = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                // The subdirectory moves between set/sub and data/set-decoy-sub, and set itself with a link to outside/.
-                Exchange(set, decoySet);
-                Exchange(decoySet, set);
-                Exchange(sub, decoySub);
-                Exchange(decoySub, sub);
-                exchanges += 4;
-            }
-        });
-        var watch = Stopwatch.StartNew();
         int stagings = 0, staged = 0, refused = 0;
-        const int Iterations = 200;
-        try
+        var race = await RaceRunner.RunAsync(200, () =>
         {
-            for (var i = 0; i < Iterations; i++)
+            // The subdirectory moves between set/sub and data/set-decoy-sub, and set itself with a link to outside/.
+            Exchange(set, decoySet);
+            Exchange(decoySet, set);
+            Exchange(sub, decoySub);
+            Exchange(decoySub, sub);
+        }, async () =>
+        {
+            if (Directory.Exists(Path.Combine(dirs.Input, id))) Directory.Delete(Path.Combine(dirs.Input, id), recursive: true); // a fresh job
+            stagings++;
+            try
             {
-                if (Directory.Exists(Path.Combine(dirs.Input, id))) Directory.Delete(Path.Combine(dirs.Input, id), recursive: true); // a fresh job
-                stagings++;
-                try
-                {
-                    await Stage(stager, id, dirs);
-                    staged++;
-                    Assert.Equal("inside", File.ReadAllText(Path.Combine(dirs.Input, id, "sub", "inner-secret.txt")));
-                }
-                catch (StagingException)
-                {
-                    refused++; // outside the roots, a link met on the way down, or changed while being staged
-                    Assert.Equal(FileKind.Missing, FileKindProbe.Of(Path.Combine(dirs.Input, id)));
-                }
-                AssertNoCanary(dirs.Input);
+                await Stage(stager, id, dirs);
+                staged++;
+                Assert.Equal("inside", File.ReadAllText(Path.Combine(dirs.Input, id, "sub", "inner-secret.txt")));
             }
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await swapper;
-        }
-        ContainmentFigures.Print(output, $"posix view RENAME_EXCHANGE race: {stagings} stagings, {exchanges} exchanges, staged {staged} times, " +
-                                         $"refused {refused} times, canary staged 0 times ({watch.Elapsed.TotalSeconds:0.0}s)");
-        Assert.True(exchanges > 0);
+            catch (StagingException)
+            {
+                refused++; // outside the roots, a link met on the way down, or changed while being staged
+                Assert.Equal(FileKind.Missing, FileKindProbe.Of(Path.Combine(dirs.Input, id)));
+            }
+            AssertNoCanary(dirs.Input);
+        });
+        ContainmentFigures.Print(output, $"posix view RENAME_EXCHANGE race: {stagings} stagings, {race.Moves * 4} exchanges, staged {staged} times, " +
+                                         $"refused {refused} times, canary staged 0 times ({race.Elapsed.TotalSeconds:0.0}s)");
+        Assert.True(race.Moves > 0);
         return Verdict.Contained;
     });
 
