@@ -88,20 +88,9 @@ public sealed class PosixViewTests(ITestOutputHelper output)
             File.Move(staging, flip, overwrite: true);
         }, async () =>
         {
-            if (Directory.Exists(Path.Combine(dirs.Input, id))) Directory.Delete(Path.Combine(dirs.Input, id), recursive: true); // a fresh job
             stagings++;
-            try
-            {
-                await Stage(stager, id, dirs);
-                staged++;
-                Assert.Equal("inside", File.ReadAllText(Path.Combine(dirs.Input, id, "flip.txt")));
-            }
-            catch (StagingException e) when (e.Message.Contains("symbolic link", StringComparison.Ordinal))
-            {
-                refused++;
-                Assert.Equal(FileKind.Missing, FileKindProbe.Of(Path.Combine(dirs.Input, id)));
-            }
-            AssertNoCanary(dirs.Input);
+            if (await StageOrRefuseAsync(stager, id, dirs, "flip.txt", e => e.Message.Contains("symbolic link", StringComparison.Ordinal))) staged++;
+            else refused++;
         });
         ContainmentFigures.Print(output, $"posix view flip race: {stagings} stagings, {race.Moves} flips, staged {staged} times (always the inside " +
                                          $"content), refused as a link {refused} times, canary staged 0 times ({race.Elapsed.TotalSeconds:0.0}s)");
@@ -133,20 +122,10 @@ public sealed class PosixViewTests(ITestOutputHelper output)
             Exchange(decoySub, sub);
         }, async () =>
         {
-            if (Directory.Exists(Path.Combine(dirs.Input, id))) Directory.Delete(Path.Combine(dirs.Input, id), recursive: true); // a fresh job
             stagings++;
-            try
-            {
-                await Stage(stager, id, dirs);
-                staged++;
-                Assert.Equal("inside", File.ReadAllText(Path.Combine(dirs.Input, id, "sub", "inner-secret.txt")));
-            }
-            catch (StagingException)
-            {
-                refused++; // outside the roots, a link met on the way down, or changed while being staged
-                Assert.Equal(FileKind.Missing, FileKindProbe.Of(Path.Combine(dirs.Input, id)));
-            }
-            AssertNoCanary(dirs.Input);
+            // Refused: outside the roots, a link met on the way down, or changed while being staged.
+            if (await StageOrRefuseAsync(stager, id, dirs, "sub/inner-secret.txt", _ => true)) staged++;
+            else refused++;
         });
         ContainmentFigures.Print(output, $"posix view RENAME_EXCHANGE race: {stagings} stagings, {race.Moves * 4} exchanges, staged {staged} times, " +
                                          $"refused {refused} times, canary staged 0 times ({race.Elapsed.TotalSeconds:0.0}s)");
@@ -247,6 +226,29 @@ public sealed class PosixViewTests(ITestOutputHelper output)
         Assert.Contains("staging.max_posix_copy_bytes (0)", never.Message);
         return Verdict.Refused;
     });
+
+    /// <summary>One attempt of a race, for a fresh job: the input is staged with the inside content (true), or refused
+    /// for a reason <paramref name="expected"/> accepts, leaving nothing behind (false); never the canary.</summary>
+    private static async Task<bool> StageOrRefuseAsync(InputStager stager, string id, JobDirectories dirs, string insideFile,
+        Func<StagingException, bool> expected)
+    {
+        var view = Path.Combine(dirs.Input, id);
+        if (Directory.Exists(view)) Directory.Delete(view, recursive: true);
+        bool staged;
+        try
+        {
+            await Stage(stager, id, dirs);
+            Assert.Equal("inside", File.ReadAllText(Path.Combine(view, insideFile)));
+            staged = true;
+        }
+        catch (StagingException e) when (expected(e))
+        {
+            Assert.Equal(FileKind.Missing, FileKindProbe.Of(view));
+            staged = false;
+        }
+        AssertNoCanary(dirs.Input);
+        return staged;
+    }
 
     private static void AssertNoCanary(string input)
     {
