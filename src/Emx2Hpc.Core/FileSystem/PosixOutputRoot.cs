@@ -7,42 +7,16 @@ namespace Emx2Hpc.Core.FileSystem;
 /// <c>check</c> and before every move.</summary>
 public static class PosixOutputRoot
 {
-    /// <summary>Creates <paramref name="path"/> (0700) if missing, then verifies it: null when safe, else the reason.</summary>
-    public static string? Ensure(string path)
-    {
-        try
-        {
-            PrivateFiles.CreateDirectory(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return $"posix output root {path} cannot be created: {e.Message}";
-        }
-        return Verify(path);
-    }
+    private static readonly OwnedDirectory Rules = new("posix output root", ForbiddenBits: 0x12, // 0022
+        OwnerRisk: "its owner could replace results EMX2 points at",
+        ModeRisk: "group or others may write it and replace results EMX2 points at", ModeFix: "chmod go-w");
 
-    public static string? Verify(string path)
-    {
-        if (OperatingSystem.IsWindows()) return null;
-        FileStatus status;
-        try
-        {
-            using var dir = DirectoryHandle.Open(path, followLinks: true);
-            status = dir.Status();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
-        {
-            return $"posix output root {path}: {e.Message}";
-        }
-        var me = Libc.geteuid();
-        if (status.Uid != me)
-            return $"posix output root {path} is owned by uid {status.Uid}, not by this service account (uid {me}); " +
-                   "its owner could replace results EMX2 points at. Use a directory this account owns";
-        if ((status.Permissions & 0x12) != 0)
-            return $"posix output root {path} has mode {Convert.ToString(status.Permissions, 8).PadLeft(4, '0')}: group or others may " +
-                   $"write it and replace results EMX2 points at. Run: chmod go-w {path}";
-        return null;
-    }
+    /// <summary>Creates <paramref name="path"/> (0700) if missing, then verifies it: null when safe, else the reason.</summary>
+    public static string? Ensure(string path) => Rules.Ensure(path);
+
+    /// <summary>Null when <paramref name="path"/> is a directory owned by this process's user that group and others
+    /// cannot write.</summary>
+    public static string? Verify(string path) => Rules.Verify(path);
 
     /// <summary>Read (and search) permission for group and others that the root grants, so results placed below it can
     /// be read by whoever the administrator opened the root to; never write permission.</summary>

@@ -171,13 +171,8 @@ public sealed class MonitorTests(ITestOutputHelper output)
     [Fact]
     public async Task A_notable_state_is_reported_once_not_every_cycle()
     {
-        await using var h = await Scripted(output);
-        var id = await h.CreateJobAsync();
-        await h.RunCycleAsync();
-        h.Scripted.SetStateOf(id, "RUNNING");
-        await h.RunCycleAsync();
-        h.Scripted.SetStateOf(id, "SUSPENDED");
-        h.ClearSent();
+        var (h, id) = await SuspendedAfterRunningAsync();
+        await using var _ = h;
 
         for (var i = 0; i < 4; i++) await h.RunCycleAsync();
 
@@ -196,13 +191,8 @@ public sealed class MonitorTests(ITestOutputHelper output)
     public async Task A_notable_state_is_reported_once_even_while_the_job_writes_progress()
     {
         // The progress relay writes the row after the notable report: it must not put the old notable state back.
-        await using var h = await Scripted(output);
-        var id = await h.CreateJobAsync();
-        await h.RunCycleAsync();
-        h.Scripted.SetStateOf(id, "RUNNING");
-        await h.RunCycleAsync();
-        h.Scripted.SetStateOf(id, "SUSPENDED");
-        h.ClearSent();
+        var (h, id) = await SuspendedAfterRunningAsync();
+        await using var _ = h;
 
         var lines = "";
         for (var i = 1; i <= 4; i++)
@@ -217,5 +207,18 @@ public sealed class MonitorTests(ITestOutputHelper output)
         Assert.Equal(["step1", "step2", "step3", "step4"], h.Transitions(id).Where(t => t.Phase is not null).Select(t => t.Phase!));
         // EMX2 keeps one row for a repeated identical transition, so count what was sent: SUSPENDED once, 4 progress lines.
         Assert.Equal(5, h.Sent.Count(r => r.Path == $"/api/hpc/jobs/{id}/transition"));
+    }
+
+    /// <summary>A job that ran and is now SUSPENDED on the cluster; the requests sent so far are forgotten.</summary>
+    private async Task<(CycleHarness H, string Id)> SuspendedAfterRunningAsync()
+    {
+        var h = await Scripted(output);
+        var id = await h.CreateJobAsync();
+        await h.RunCycleAsync();
+        h.Scripted.SetStateOf(id, "RUNNING");
+        await h.RunCycleAsync();
+        h.Scripted.SetStateOf(id, "SUSPENDED");
+        h.ClearSent();
+        return (h, id);
     }
 }

@@ -83,41 +83,24 @@ public sealed class ContainmentOutputTests(ITestOutputHelper output)
         var flip = Path.Combine(dirs.Output, "flip.txt");
         var staging = Path.Combine(dirs.Root, "work", "flip.tmp");
         var linkStaging = Path.Combine(dirs.Root, "work", "flip.lnk");
-        using var stop = new CancellationTokenSource();
-        long flips = 0;
-        var flipper = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                File.WriteAllText(staging, "inside");
-                File.Move(staging, flip, overwrite: true);
-                File.CreateSymbolicLink(linkStaging, root.SecretFile);
-                File.Move(linkStaging, flip, overwrite: true); // rename(2) replaces atomically
-                flips++;
-            }
-        });
-        var watch = Stopwatch.StartNew();
         int collections = 0, seenFile = 0, refusedLink = 0;
-        const int Iterations = 300;
-        try
+        var race = await RaceRunner.RunAsync(300, () =>
         {
-            for (var i = 0; i < Iterations; i++)
-            {
-                using var collected = await OutputCollector.CollectAsync(dirs);
-                collections++;
-                foreach (var file in collected.Outputs) Assert.DoesNotContain(HostileRoot.CanaryText, Read(file));
-                if (collected.Outputs.Any(f => f.RelativePath == "flip.txt")) seenFile++;
-                if (collected.Refused.Any(r => r.StartsWith("flip.txt", StringComparison.Ordinal))) refusedLink++;
-            }
-        }
-        finally
+            File.WriteAllText(staging, "inside");
+            File.Move(staging, flip, overwrite: true);
+            File.CreateSymbolicLink(linkStaging, root.SecretFile);
+            File.Move(linkStaging, flip, overwrite: true); // rename(2) replaces atomically
+        }, async () =>
         {
-            await stop.CancelAsync();
-            await flipper;
-        }
-        ContainmentFigures.Print(output, $"symlink flip race: {collections} collections, {flips} flips, flip.txt collected as a file {seenFile} times, " +
-                                         $"refused as a link {refusedLink} times, canary read 0 times ({watch.Elapsed.TotalSeconds:0.0}s)");
-        Assert.True(flips > 0);
+            using var collected = await OutputCollector.CollectAsync(dirs);
+            collections++;
+            foreach (var file in collected.Outputs) Assert.DoesNotContain(HostileRoot.CanaryText, Read(file));
+            if (collected.Outputs.Any(f => f.RelativePath == "flip.txt")) seenFile++;
+            if (collected.Refused.Any(r => r.StartsWith("flip.txt", StringComparison.Ordinal))) refusedLink++;
+        });
+        ContainmentFigures.Print(output, $"symlink flip race: {collections} collections, {race.Moves} flips, flip.txt collected as a file {seenFile} times, " +
+                                         $"refused as a link {refusedLink} times, canary read 0 times ({race.Elapsed.TotalSeconds:0.0}s)");
+        Assert.True(race.Moves > 0);
         return Verdict.Contained;
     });
 
@@ -131,38 +114,21 @@ public sealed class ContainmentOutputTests(ITestOutputHelper output)
         File.WriteAllText(Path.Combine(sub, "secret.txt"), "inside");
         var decoy = Path.Combine(dirs.Root, "work", "decoy");
         File.CreateSymbolicLink(decoy, root.Outside); // outside/ holds secret.txt with the canary
-        using var stop = new CancellationTokenSource();
-        long exchanges = 0;
-        var swapper = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                if (renameat2(-100, sub, -100, decoy, RenameExchange) != 0)
-                    throw new IOException($"renameat2 failed (errno {Marshal.GetLastPInvokeError()})");
-                exchanges++;
-            }
-        });
-        var watch = Stopwatch.StartNew();
         int collections = 0, refused = 0;
-        const int Iterations = 300;
-        try
+        var race = await RaceRunner.RunAsync(300, () =>
         {
-            for (var i = 0; i < Iterations; i++)
-            {
-                using var collected = await OutputCollector.CollectAsync(dirs);
-                collections++;
-                foreach (var file in collected.Outputs) Assert.DoesNotContain(HostileRoot.CanaryText, Read(file));
-                if (collected.Refused.Count > 0) refused++;
-            }
-        }
-        finally
+            if (renameat2(-100, sub, -100, decoy, RenameExchange) != 0)
+                throw new IOException($"renameat2 failed (errno {Marshal.GetLastPInvokeError()})");
+        }, async () =>
         {
-            await stop.CancelAsync();
-            await swapper;
-        }
-        ContainmentFigures.Print(output, $"RENAME_EXCHANGE race: {collections} collections, {exchanges} exchanges, {refused} collections refused a link, " +
-                                         $"canary read 0 times ({watch.Elapsed.TotalSeconds:0.0}s)");
-        Assert.True(exchanges > 0);
+            using var collected = await OutputCollector.CollectAsync(dirs);
+            collections++;
+            foreach (var file in collected.Outputs) Assert.DoesNotContain(HostileRoot.CanaryText, Read(file));
+            if (collected.Refused.Count > 0) refused++;
+        });
+        ContainmentFigures.Print(output, $"RENAME_EXCHANGE race: {collections} collections, {race.Moves} exchanges, {refused} collections refused a link, " +
+                                         $"canary read 0 times ({race.Elapsed.TotalSeconds:0.0}s)");
+        Assert.True(race.Moves > 0);
         return Verdict.Contained;
     });
 

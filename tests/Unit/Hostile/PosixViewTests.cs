@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Emx2Hpc.Core.Diagnostics;
@@ -80,50 +79,22 @@ public sealed class PosixViewTests(ITestOutputHelper output)
         var id = store.AddPosix("file://" + root.Combine("data/set"),
             TreeHash.Compute([("flip.txt", Sha("inside")), ("keep.txt", Sha("keep"))]));
         var stager = Stager(root, store);
-        using var stop = new CancellationTokenSource();
-        long flips = 0;
-        var flipper = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                File.CreateSymbolicLink(linkStaging, root.SecretFile);
-                File.Move(linkStaging, flip, overwrite: true); // rename(2) replaces atomically
-                File.WriteAllText(staging, "inside");
-                File.Move(staging, flip, overwrite: true);
-                flips++;
-            }
-        });
-        var watch = Stopwatch.StartNew();
         int stagings = 0, staged = 0, refused = 0;
-        const int Iterations = 200;
-        try
+        var race = await RaceRunner.RunAsync(200, () =>
         {
-            for (var i = 0; i < Iterations; i++)
-            {
-                if (Directory.Exists(Path.Combine(dirs.Input, id))) Directory.Delete(Path.Combine(dirs.Input, id), recursive: true); // a fresh job
-                stagings++;
-                try
-                {
-                    await Stage(stager, id, dirs);
-                    staged++;
-                    Assert.Equal("inside", File.ReadAllText(Path.Combine(dirs.Input, id, "flip.txt")));
-                }
-                catch (StagingException e) when (e.Message.Contains("symbolic link", StringComparison.Ordinal))
-                {
-                    refused++;
-                    Assert.Equal(FileKind.Missing, FileKindProbe.Of(Path.Combine(dirs.Input, id)));
-                }
-                AssertNoCanary(dirs.Input);
-            }
-        }
-        finally
+            File.CreateSymbolicLink(linkStaging, root.SecretFile);
+            File.Move(linkStaging, flip, overwrite: true); // rename(2) replaces atomically
+            File.WriteAllText(staging, "inside");
+            File.Move(staging, flip, overwrite: true);
+        }, async () =>
         {
-            await stop.CancelAsync();
-            await flipper;
-        }
-        ContainmentFigures.Print(output, $"posix view flip race: {stagings} stagings, {flips} flips, staged {staged} times (always the inside " +
-                                         $"content), refused as a link {refused} times, canary staged 0 times ({watch.Elapsed.TotalSeconds:0.0}s)");
-        Assert.True(flips > 0);
+            stagings++;
+            if (await StageOrRefuseAsync(stager, id, dirs, "flip.txt", e => e.Message.Contains("symbolic link", StringComparison.Ordinal))) staged++;
+            else refused++;
+        });
+        ContainmentFigures.Print(output, $"posix view flip race: {stagings} stagings, {race.Moves} flips, staged {staged} times (always the inside " +
+                                         $"content), refused as a link {refused} times, canary staged 0 times ({race.Elapsed.TotalSeconds:0.0}s)");
+        Assert.True(race.Moves > 0);
         return Verdict.Contained;
     });
 
@@ -141,51 +112,24 @@ public sealed class PosixViewTests(ITestOutputHelper output)
         File.CreateSymbolicLink(decoySub, root.Combine("outside/dir")); // holds inner-secret.txt with the canary
         var id = store.AddPosix("file://" + set, Sha("inside"));
         var stager = Stager(root, store);
-        using var stop = new CancellationTokenSource();
-        long exchanges = 0;
-        var swapper = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                // The subdirectory moves between set/sub and data/set-decoy-sub, and set itself with a link to outside/.
-                Exchange(set, decoySet);
-                Exchange(decoySet, set);
-                Exchange(sub, decoySub);
-                Exchange(decoySub, sub);
-                exchanges += 4;
-            }
-        });
-        var watch = Stopwatch.StartNew();
         int stagings = 0, staged = 0, refused = 0;
-        const int Iterations = 200;
-        try
+        var race = await RaceRunner.RunAsync(200, () =>
         {
-            for (var i = 0; i < Iterations; i++)
-            {
-                if (Directory.Exists(Path.Combine(dirs.Input, id))) Directory.Delete(Path.Combine(dirs.Input, id), recursive: true); // a fresh job
-                stagings++;
-                try
-                {
-                    await Stage(stager, id, dirs);
-                    staged++;
-                    Assert.Equal("inside", File.ReadAllText(Path.Combine(dirs.Input, id, "sub", "inner-secret.txt")));
-                }
-                catch (StagingException)
-                {
-                    refused++; // outside the roots, a link met on the way down, or changed while being staged
-                    Assert.Equal(FileKind.Missing, FileKindProbe.Of(Path.Combine(dirs.Input, id)));
-                }
-                AssertNoCanary(dirs.Input);
-            }
-        }
-        finally
+            // The subdirectory moves between set/sub and data/set-decoy-sub, and set itself with a link to outside/.
+            Exchange(set, decoySet);
+            Exchange(decoySet, set);
+            Exchange(sub, decoySub);
+            Exchange(decoySub, sub);
+        }, async () =>
         {
-            await stop.CancelAsync();
-            await swapper;
-        }
-        ContainmentFigures.Print(output, $"posix view RENAME_EXCHANGE race: {stagings} stagings, {exchanges} exchanges, staged {staged} times, " +
-                                         $"refused {refused} times, canary staged 0 times ({watch.Elapsed.TotalSeconds:0.0}s)");
-        Assert.True(exchanges > 0);
+            stagings++;
+            // Refused: outside the roots, a link met on the way down, or changed while being staged.
+            if (await StageOrRefuseAsync(stager, id, dirs, "sub/inner-secret.txt", _ => true)) staged++;
+            else refused++;
+        });
+        ContainmentFigures.Print(output, $"posix view RENAME_EXCHANGE race: {stagings} stagings, {race.Moves * 4} exchanges, staged {staged} times, " +
+                                         $"refused {refused} times, canary staged 0 times ({race.Elapsed.TotalSeconds:0.0}s)");
+        Assert.True(race.Moves > 0);
         return Verdict.Contained;
     });
 
@@ -282,6 +226,29 @@ public sealed class PosixViewTests(ITestOutputHelper output)
         Assert.Contains("staging.max_posix_copy_bytes (0)", never.Message);
         return Verdict.Refused;
     });
+
+    /// <summary>One attempt of a race, for a fresh job: the input is staged with the inside content (true), or refused
+    /// for a reason <paramref name="expected"/> accepts, leaving nothing behind (false); never the canary.</summary>
+    private static async Task<bool> StageOrRefuseAsync(InputStager stager, string id, JobDirectories dirs, string insideFile,
+        Func<StagingException, bool> expected)
+    {
+        var view = Path.Combine(dirs.Input, id);
+        if (Directory.Exists(view)) Directory.Delete(view, recursive: true);
+        bool staged;
+        try
+        {
+            await Stage(stager, id, dirs);
+            Assert.Equal("inside", File.ReadAllText(Path.Combine(view, insideFile)));
+            staged = true;
+        }
+        catch (StagingException e) when (expected(e))
+        {
+            Assert.Equal(FileKind.Missing, FileKindProbe.Of(view));
+            staged = false;
+        }
+        AssertNoCanary(dirs.Input);
+        return staged;
+    }
 
     private static void AssertNoCanary(string input)
     {
